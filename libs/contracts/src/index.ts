@@ -1,0 +1,5 @@
+export * from './lib/sentiment/sentiment-label';
+export * from './lib/sentiment/limits';
+export * from './lib/sentiment/sentiment.schemas';
+export * from './lib/sentiment/sentiment.dto';
+export * from './lib/rpc/inference.rpc';

@@ -1,0 +1,5 @@
+export * from './lib/registry';
+export * from './lib/sentiment.metrics';
+export * from './lib/http.metrics';
+export * from './lib/inference.metrics';
+export * from './lib/rpc.metrics';

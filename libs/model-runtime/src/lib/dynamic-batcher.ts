@@ -1,0 +1,85 @@
+import type { Prediction } from '@sentiment-ops/contracts';
+
+interface PendingRequest {
+  texts: readonly string[];
+  resolve: (predictions: Prediction[]) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface BatchRun {
+  requests: number;
+  items: number;
+}
+
+/**
+ * Merges the requests that arrive together into one model call. Requests submitted in the same
+ * turn of the event loop (the transport dispatches a whole stream read at once) are flushed
+ * together on `setImmediate`; while a model call runs, new requests queue up and go in the next
+ * call. One call at a time, because ONNX Runtime already uses every configured thread.
+ */
+export class DynamicBatcher {
+  private queue: PendingRequest[] = [];
+  private scheduled = false;
+  private running = false;
+
+  constructor(
+    private readonly run: (texts: string[]) => Promise<Prediction[]>,
+    /** Items per model call; one request larger than this still runs whole. */
+    private readonly maxItems: number,
+    private readonly onBatch?: (batch: BatchRun) => void,
+  ) {}
+
+  submit(texts: readonly string[]): Promise<Prediction[]> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ texts, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  get pendingRequests(): number {
+    return this.queue.length;
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.running) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.takeBatch();
+    if (batch.length === 0) return;
+    this.running = true;
+    const texts = batch.flatMap((request) => [...request.texts]);
+    this.onBatch?.({ requests: batch.length, items: texts.length });
+    try {
+      const predictions = await this.run(texts);
+      let offset = 0;
+      for (const request of batch) {
+        request.resolve(predictions.slice(offset, offset + request.texts.length));
+        offset += request.texts.length;
+      }
+    } catch (error) {
+      for (const request of batch) request.reject(error);
+    } finally {
+      this.running = false;
+      if (this.queue.length > 0) this.schedule();
+    }
+  }
+
+  private takeBatch(): PendingRequest[] {
+    const batch: PendingRequest[] = [];
+    let items = 0;
+    while (this.queue.length > 0) {
+      const next = this.queue[0];
+      if (batch.length > 0 && items + next.texts.length > this.maxItems) break;
+      batch.push(next);
+      items += next.texts.length;
+      this.queue.shift();
+    }
+    return batch;
+  }
+}
