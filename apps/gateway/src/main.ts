@@ -1,19 +1,19 @@
-/**
- * This is not a production server yet!
- * This is only a minimal backend to get started.
- */
+import 'reflect-metadata';
+import { exitOnConfigError } from '@sentiment-ops/config';
+import { createGateway, createGatewayLogger } from './bootstrap';
+import { loadGatewayConfig, type GatewayConfig } from './config/gateway.config';
 
-import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app/app.module';
+const main = async (): Promise<void> => {
+  let config: GatewayConfig;
+  try {
+    config = loadGatewayConfig(process.env);
+  } catch (error) {
+    return exitOnConfigError(error);
+  }
+  const logger = createGatewayLogger(config);
+  const app = await createGateway(config, logger);
+  await app.listen(config.http.port, config.http.host);
+  logger.log(`listening on http://${config.http.host}:${config.http.port} (docs at /docs)`, 'Bootstrap');
+};
 
-async function bootstrap() {
-  const app = await NestFactory.create(AppModule);
-  const globalPrefix = 'api';
-  app.setGlobalPrefix(globalPrefix);
-  const port = process.env.PORT || 3000;
-  await app.listen(port);
-  Logger.log(`🚀 Application is running on: http://localhost:${port}/${globalPrefix}`);
-}
-
-bootstrap();
+void main();

@@ -1,0 +1,81 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { InferenceException, InferenceFailure } from '../inference/inference.errors';
+import { BodyParserException } from './body-parser-errors';
+import { requestIdOf } from './request-context';
+import { type FieldError, RequestValidationException } from './request-validation';
+
+interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  requestId: string;
+  detail?: FieldError[];
+}
+
+const INFERENCE_STATUS: Record<InferenceFailure, number> = {
+  [InferenceFailure.Unavailable]: HttpStatus.SERVICE_UNAVAILABLE,
+  [InferenceFailure.DeadlineExceeded]: HttpStatus.GATEWAY_TIMEOUT,
+  [InferenceFailure.InvalidRequest]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [InferenceFailure.ModelNotFound]: HttpStatus.NOT_FOUND,
+  [InferenceFailure.Failed]: HttpStatus.BAD_GATEWAY,
+};
+
+const reason = (status: number): string =>
+  ({ 400: 'Bad Request', 404: 'Not Found', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' })[status] ??
+  HttpStatus[status] ??
+  'Error';
+
+/**
+ * The one place where errors become HTTP responses. Known errors keep their message; anything
+ * else is logged with the request id and answered with a generic 500, never a stack trace.
+ */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger(HttpExceptionFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const req = http.getRequest<Request>();
+    const res = http.getResponse<Response>();
+    const requestId = requestIdOf(req);
+    const body = this.toBody(exception, requestId);
+    if (body.statusCode >= 500) {
+      this.logger.error({ requestId, method: req.method, path: req.path, status: body.statusCode, error: exception instanceof Error ? exception.stack : String(exception) });
+    }
+    if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE) res.setHeader('Retry-After', '1');
+    if (!res.headersSent) res.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown, requestId: string): ErrorBody {
+    const make = (statusCode: number, message: string, detail?: FieldError[]): ErrorBody => ({
+      statusCode,
+      error: reason(statusCode),
+      message,
+      requestId,
+      ...(detail ? { detail } : {}),
+    });
+    if (exception instanceof RequestValidationException) return make(HttpStatus.UNPROCESSABLE_ENTITY, exception.message, exception.errors);
+    if (exception instanceof InferenceException) return make(INFERENCE_STATUS[exception.failure], exception.message);
+    if (exception instanceof BodyParserException) return this.bodyParserBody(exception, make);
+    if (exception instanceof HttpException) {
+      const response = exception.getResponse();
+      const message = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? exception.message);
+      return make(exception.getStatus(), Array.isArray(message) ? message.join('; ') : String(message));
+    }
+    return make(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error');
+  }
+
+  private bodyParserBody(error: BodyParserException, make: (status: number, message: string, detail?: FieldError[]) => ErrorBody): ErrorBody {
+    switch (error.type) {
+      case 'entity.parse.failed': {
+        const msg = `malformed JSON: ${error.message}`;
+        return make(HttpStatus.UNPROCESSABLE_ENTITY, `body: ${msg}`, [{ loc: ['body'], field: 'body', msg, type: 'json_invalid' }]);
+      }
+      case 'entity.too.large':
+        return make(HttpStatus.PAYLOAD_TOO_LARGE, `body: request body exceeds the limit of ${error.limit ?? 'the configured'} bytes`);
+      default:
+        return make(HttpStatus.UNSUPPORTED_MEDIA_TYPE, `body: ${error.message}`);
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import type { Registry } from 'prom-client';
+import {
+  createHttpMetrics,
+  createMetricsRegistry,
+  createRpcClientMetrics,
+  createSentimentMetrics,
+  type HttpMetrics,
+  type SentimentMetrics,
+} from '@sentiment-ops/metrics';
+
+/** The gateway's metrics, registered once on its own registry (served at /admin/metrics). */
+export class GatewayTelemetry {
+  readonly registry: Registry;
+  readonly sentiment: SentimentMetrics;
+  readonly http: HttpMetrics;
+  readonly rpc: ReturnType<typeof createRpcClientMetrics>;
+
+  constructor() {
+    this.registry = createMetricsRegistry({ service: 'gateway' });
+    this.sentiment = createSentimentMetrics(this.registry);
+    this.http = createHttpMetrics(this.registry);
+    this.rpc = createRpcClientMetrics(this.registry);
+  }
+}

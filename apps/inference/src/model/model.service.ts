@@ -1,0 +1,77 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  configureTransformersEnv,
+  ModelPool,
+  TransformerModelRuntime,
+  type ModelRuntime,
+  type ResolvedModelSpec,
+} from '@sentiment-ops/model-runtime';
+import { INFERENCE_CONFIG, type InferenceConfig } from '../config/inference.config';
+import { InferenceTelemetry } from '../metrics/inference-metrics';
+
+/** Owns the models of this replica: loads the default one at start, others on demand. */
+@Injectable()
+export class ModelService implements OnApplicationShutdown {
+  private readonly logger = new Logger(ModelService.name);
+  private readonly pool: ModelPool;
+  private loadedAt?: Date;
+
+  constructor(
+    @Inject(INFERENCE_CONFIG) private readonly config: InferenceConfig,
+    private readonly telemetry: InferenceTelemetry,
+  ) {
+    const { model } = config;
+    configureTransformersEnv({ cacheDir: model.cacheDir, offline: model.offline, hubEndpoint: model.hubEndpoint });
+    this.pool = new ModelPool({
+      registry: model.registry,
+      defaultModel: model.id,
+      defaultDtype: model.dtype,
+      maxExtraModels: model.maxLoadedModels,
+      load: (spec) => this.load(spec),
+    });
+  }
+
+  /** Loads the default model; the replica takes no RPC work before this resolves. */
+  async loadDefault(): Promise<ModelRuntime> {
+    const runtime = await this.pool.loadDefault();
+    this.loadedAt ??= new Date();
+    return runtime;
+  }
+
+  get defaultModel(): ModelRuntime | undefined {
+    return this.pool.default;
+  }
+
+  get defaultModelLoadedAt(): Date | undefined {
+    return this.loadedAt;
+  }
+
+  get(name?: string): Promise<ModelRuntime> {
+    return this.pool.get(name);
+  }
+
+  private async load(spec: ResolvedModelSpec): Promise<ModelRuntime> {
+    const started = performance.now();
+    this.logger.log(`loading model ${spec.name} (${spec.kind} ${spec.location}, revision ${spec.revision}, dtype ${spec.dtype})`);
+    const runtime = await TransformerModelRuntime.load(spec, {
+      cacheDir: this.config.model.cacheDir,
+      intraOpNumThreads: this.config.batching.intraOpThreads,
+      maxSubBatchSize: this.config.batching.subBatchSize,
+      maxSubBatchTokens: this.config.batching.subBatchTokens,
+      maxLengthOverride: this.config.model.maxLengthOverride,
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const { descriptor } = runtime;
+    this.telemetry.inference.modelLoadSeconds.set({ model: descriptor.name }, seconds);
+    this.telemetry.inference.modelInfo.set(
+      { model: descriptor.name, source: descriptor.source, version: descriptor.version, dtype: descriptor.dtype, replica: this.config.replicaId },
+      1,
+    );
+    this.logger.log(`model ${descriptor.name} ready in ${seconds.toFixed(2)} s (version ${descriptor.version}, max length ${descriptor.maxLength})`);
+    return runtime;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool.dispose();
+  }
+}
