@@ -1,0 +1,50 @@
+// `npm start`: builds the apps, then runs every service in the foreground as one log stream,
+// each line prefixed with its service name. Ctrl-C (or SIGTERM) stops them all gracefully.
+import { spawn, spawnSync } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const services = [
+  { name: 'inference', project: 'inference', color: 35 },
+  { name: 'gateway', project: 'gateway', color: 36 },
+];
+
+const build = spawnSync(process.execPath, [join(root, 'node_modules/nx/bin/nx.js'), 'run-many', '-t', 'build', '-p', ...services.map((s) => s.project), '--outputStyle=static'], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, NX_DAEMON: 'false' },
+});
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+const width = Math.max(...services.map((s) => s.name.length));
+const useColor = process.stdout.isTTY;
+const label = (service) => {
+  const text = `[${service.name}]`.padEnd(width + 2);
+  return useColor ? `\u001b[${service.color}m${text}\u001b[0m` : text;
+};
+
+let stopping = false;
+const children = services.map((service) => {
+  const child = spawn(process.execPath, [join(root, 'dist/apps', service.project, 'main.js')], { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${label(service)} ${line}\n`));
+  }
+  child.on('exit', (code, signal) => {
+    process.stdout.write(`${label(service)} exited (${signal ?? code})\n`);
+    if (!stopping) stopAll(code || 1);
+  });
+  return child;
+});
+
+let exitCode = 0;
+function stopAll(code = 0) {
+  stopping = true;
+  exitCode = code;
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+}
+process.on('SIGINT', () => stopAll(0));
+process.on('SIGTERM', () => stopAll(0));
+const waitAll = Promise.all(children.map((child) => new Promise((done) => (child.exitCode !== null ? done() : child.on('exit', done)))));
+waitAll.then(() => process.exit(exitCode));
