@@ -6,11 +6,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureRedis } from './ensure-redis.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const outDir = mkdtempSync(join(tmpdir(), 'sentiment-ops-jest-'));
 const outputFile = join(outDir, 'results.json');
 
+const stopRedis = await ensureRedis();
 const jest = spawnSync(
   process.execPath,
   [join(root, 'node_modules/jest/bin/jest.js'), '--config', join(root, 'jest.config.cjs'), '--json', `--outputFile=${outputFile}`, ...process.argv.slice(2)],
@@ -29,6 +31,7 @@ try {
   failed = Math.max(1, failed); // Jest crashed before writing results
 }
 rmSync(outDir, { recursive: true, force: true });
+stopRedis();
 
 const code = jest.status ?? 1;
 if (code !== 0 && failed === 0) failed = 1; // e.g. a suite failed to compile, or open handles

@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { ensureRedis } from './ensure-redis.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const services = [
@@ -17,6 +18,9 @@ const build = spawnSync(process.execPath, [join(root, 'node_modules/nx/bin/nx.js
   env: { ...process.env, NX_DAEMON: 'false' },
 });
 if (build.status !== 0) process.exit(build.status ?? 1);
+
+const stopRedis = await ensureRedis((line) => console.log(`[start] ${line}`));
+process.on('exit', () => stopRedis());
 
 const width = Math.max(...services.map((s) => s.name.length));
 const useColor = process.stdout.isTTY;

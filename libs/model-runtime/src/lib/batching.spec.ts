@@ -1,4 +1,4 @@
-import { planSubBatches, softmaxPrediction } from './batching';
+import { planSubBatches, restoreEndTokens, softmaxPrediction } from './batching';
 
 describe('planSubBatches', () => {
   it('sorts by length and cuts on row count', () => {
@@ -27,5 +27,12 @@ describe('softmaxPrediction', () => {
   });
   it('is stable for large logits', () => {
     expect(softmaxPrediction([1000, 999, 0], ['negative', 'neutral', 'positive'], 3).probabilities.negative).toBeCloseTo(1 / (1 + Math.exp(-1)), 12);
+  });
+});
+
+describe('restoreEndTokens', () => {
+  it('puts the end token back on rows cut at the maximum length only', () => {
+    const rows = [[0, 5, 6, 7], [0, 5, 2], [0, 5, 6, 2]];
+    expect(restoreEndTokens(rows, 4, 2)).toEqual([[0, 5, 6, 2], [0, 5, 2], [0, 5, 6, 2]]);
   });
 });

@@ -41,3 +41,16 @@ export const softmaxPrediction = (logits: ArrayLike<number>, labels: readonly Se
   });
   return { label: labels[best], confidence: exps[best] / sum, probabilities, tokens };
 };
+
+/**
+ * transformers.js truncates by cutting the encoded row, which drops the closing special token
+ * (`</s>`); Python transformers truncates the text and keeps it, and the model was trained that
+ * way. Puts the end token back on rows cut at `maxLength`.
+ */
+export const restoreEndTokens = (rows: number[][], maxLength: number, endTokenId: number | undefined): number[][] => {
+  if (endTokenId === undefined || endTokenId === null) return rows;
+  for (const row of rows) {
+    if (row.length >= maxLength && row[row.length - 1] !== endTokenId) row[row.length - 1] = endTokenId;
+  }
+  return rows;
+};

@@ -15,7 +15,7 @@ import type { ModelRuntime, PredictStats } from './model-runtime';
 import { ModelRuntimeError } from './model-runtime.errors';
 import { findCachedFile, hashFile } from './model-version';
 import { preprocessTweet } from './preprocess';
-import { planSubBatches, softmaxPrediction } from './batching';
+import { planSubBatches, restoreEndTokens, softmaxPrediction } from './batching';
 
 export interface TransformerRuntimeOptions {
   cacheDir: string;
@@ -93,7 +93,7 @@ export class TransformerModelRuntime implements ModelRuntime {
       max_length: this.descriptor.maxLength,
       return_tensor: false,
     }) as unknown as { input_ids: number[][] };
-    const ids = encoded.input_ids;
+    const ids = restoreEndTokens(encoded.input_ids, this.descriptor.maxLength, this.tokenizer.sep_token_id ?? this.tokenizer.eos_token_id);
     const plan = planSubBatches(
       ids.map((row) => row.length),
       this.options,
