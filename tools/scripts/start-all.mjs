@@ -12,7 +12,7 @@ const services = [
   { name: 'gateway', project: 'gateway', color: 36 },
 ];
 
-const build = spawnSync(process.execPath, [join(root, 'node_modules/nx/bin/nx.js'), 'run-many', '-t', 'build', '-p', ...services.map((s) => s.project), '--outputStyle=static'], {
+const build = spawnSync(process.execPath, [join(root, 'node_modules/nx/dist/bin/nx.js'), 'run-many', '-t', 'build', '-p', ...services.map((s) => s.project), '--outputStyle=static'], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, NX_DAEMON: 'false' },

@@ -11,7 +11,7 @@ import { GatewayTelemetry } from './metrics/gateway-telemetry';
 import { APP_VERSION } from './version';
 
 export const createGatewayLogger = (config: GatewayConfig): LoggerService =>
-  new ConsoleLogger({ prefix: 'gateway', json: config.logFormat === 'json' });
+  new ConsoleLogger({ prefix: 'gateway', json: config.logFormat === 'json', colors: Boolean(process.stdout.isTTY) && config.logFormat !== 'json' });
 
 /** Builds the gateway (not yet listening), so tests boot exactly what production runs. */
 export const createGateway = async (config: GatewayConfig, logger: LoggerService = createGatewayLogger(config)): Promise<INestApplication> => {

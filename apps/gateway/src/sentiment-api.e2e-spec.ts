@@ -1,4 +1,5 @@
 import { deleteKeys, ensureTinyModel, startInferenceReplica, TEST_REDIS_URL, uniquePrefix, type InferenceReplica } from '@sentiment-ops/testing';
+import type { SentimentResponseDto } from '@sentiment-ops/contracts';
 import { startGateway, type RunningGateway } from './test/gateway-harness';
 
 // The real gateway in-process and a real inference replica process (tiny fixture model, fp32 so
@@ -20,7 +21,7 @@ describe('sentiment API (gateway + one inference replica)', () => {
     await deleteKeys(prefix);
   });
 
-  const expectSentimentShape = (result: any, text: string) => {
+  const expectSentimentShape = (result: SentimentResponseDto, text: string) => {
     expect(Object.keys(result)).toEqual(['text', 'sentiment', 'confidence', 'probabilities']);
     expect(result.text).toBe(text);
     expect(['negative', 'neutral', 'positive']).toContain(result.sentiment);
@@ -88,11 +89,11 @@ describe('sentiment API (gateway + one inference replica)', () => {
       const batch = await gateway.post('/api/v1/sentiment/batch', { texts });
       expect(batch.status).toBe(200);
       expect(Object.keys(batch.body)).toEqual(['results']);
-      expect(batch.body.results.map((r: any) => r.text)).toEqual(texts);
+      expect(batch.body.results.map((r: SentimentResponseDto) => r.text)).toEqual(texts);
       for (const [index, text] of texts.entries()) {
         expectSentimentShape(batch.body.results[index], text);
         const single = await gateway.post('/api/v1/sentiment', { text });
-        for (const label of ['negative', 'neutral', 'positive']) {
+        for (const label of ['negative', 'neutral', 'positive'] as const) {
           expect(Math.abs(single.body.probabilities[label] - batch.body.results[index].probabilities[label])).toBeLessThan(1e-5);
         }
       }
@@ -103,14 +104,14 @@ describe('sentiment API (gateway + one inference replica)', () => {
       const texts = Array.from({ length: 60 }, (_, i) => words.slice(0, 1 + ((i * 7) % words.length)).join(' ') + ` #${i}`);
       const chunks = Array.from({ length: 6 }, (_, i) => texts.slice(i * 10, i * 10 + 10));
       const batched = await Promise.all(chunks.map((chunk) => gateway.post('/api/v1/sentiment/batch', { texts: chunk })));
-      const singles = [];
+      const singles: SentimentResponseDto[] = [];
       for (const text of texts) singles.push((await gateway.post('/api/v1/sentiment', { text })).body);
       batched.forEach((response, c) => {
         expect(response.status).toBe(200);
-        response.body.results.forEach((result: any, i: number) => {
+        response.body.results.forEach((result: SentimentResponseDto, i: number) => {
           const single = singles[c * 10 + i];
           expect(result.text).toBe(texts[c * 10 + i]);
-          for (const label of ['negative', 'neutral', 'positive']) expect(Math.abs(result.probabilities[label] - single.probabilities[label])).toBeLessThan(1e-5);
+          for (const label of ['negative', 'neutral', 'positive'] as const) expect(Math.abs(result.probabilities[label] - single.probabilities[label])).toBeLessThan(1e-5);
         });
       });
     });
@@ -126,8 +127,8 @@ describe('sentiment API (gateway + one inference replica)', () => {
     ])('answers 422 naming the field for %s', async (_case, body, field, message) => {
       const response = await gateway.post('/api/v1/sentiment/batch', body);
       expect(response.status).toBe(422);
-      expect(response.body.detail.map((d: any) => d.field)).toContain(field);
-      expect(response.body.detail.find((d: any) => d.field === field).msg).toContain(message);
+      expect(response.body.detail.map((d: { field: string }) => d.field)).toContain(field);
+      expect(response.body.detail.find((d: { field: string }) => d.field === field).msg).toContain(message);
     });
 
     it('accepts exactly 100 items', async () => {

@@ -21,7 +21,7 @@ export interface InferenceApp {
  * model download), then the default model, then the RPC server, so no request is read before the
  * replica can compute it.
  */
-export const startInference = async (config: InferenceConfig, logger = new ConsoleLogger({ prefix: 'inference', json: config.logFormat === 'json' })): Promise<InferenceApp> => {
+export const startInference = async (config: InferenceConfig, logger = new ConsoleLogger({ prefix: 'inference', json: config.logFormat === 'json', colors: Boolean(process.stdout.isTTY) && config.logFormat !== 'json' })): Promise<InferenceApp> => {
   const app = await NestFactory.create(InferenceModule.register(config), { logger, bufferLogs: true });
   app.enableShutdownHooks();
   await app.listen(config.http.port, '0.0.0.0');
@@ -30,7 +30,7 @@ export const startInference = async (config: InferenceConfig, logger = new Conso
   logger.log(`replica ${config.replicaId}: probes and metrics on http://0.0.0.0:${httpPort}`, 'Bootstrap');
 
   const telemetry = app.get(InferenceTelemetry);
-  const statsConnection = new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  const statsConnection = new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, disconnectTimeout: 500 });
   statsConnection.on('error', () => undefined); // reconnects by itself; scrapes then report nothing
   await statsConnection.connect().catch(() => undefined);
   const transport = { url: config.redis.url, prefix: config.redis.prefix, service: INFERENCE_SERVICE, lanes: INFERENCE_LANES };

@@ -20,8 +20,9 @@ export const httpObserver =
       metrics.requestsTotal.inc(labels);
       metrics.requestDuration.observe(labels, seconds);
       if (res.statusCode >= 400) metrics.requestErrorsTotal.inc(labels);
+      // One key=value line: greppable in text logs, still a single field in JSON logs.
       logger.log(
-        { requestId: requestIdOf(req), method: req.method, path: req.path, route: labels.route, status: res.statusCode, durationMs: Math.round(seconds * 1000) },
+        `requestId=${requestIdOf(req)} method=${req.method} route=${labels.route} status=${res.statusCode} durationMs=${Math.round(seconds * 1000)}`,
         'HTTP',
       );
     });

@@ -1,3 +1,5 @@
+// Response bodies are JSON of many shapes, asserted field by field in the specs.
+/* eslint-disable @typescript-eslint/no-explicit-any */
 import type { INestApplication } from '@nestjs/common';
 import { createGateway } from '../bootstrap';
 import { loadGatewayConfig } from '../config/gateway.config';

@@ -19,23 +19,30 @@ export interface StreamStatsSample {
 
 /** Stream gauges are read from Redis at scrape time, so they are never stale. */
 export const createRpcStreamMetrics = (registry: Registry, readStats: () => Promise<StreamStatsSample[]>) => {
-  const length = new Gauge({ name: RPC_METRIC.streamLength, help: 'Entries in the RPC request stream', labelNames: ['lane'], registers: [registry] });
-  const pending = new Gauge({ name: RPC_METRIC.streamPending, help: 'Entries read by a replica but not yet acknowledged', labelNames: ['lane'], registers: [registry] });
-  const lag = new Gauge({
-    name: RPC_METRIC.streamLag,
-    help: 'Entries not yet read by any replica (consumer group lag)',
-    labelNames: ['lane'],
-    registers: [registry],
-    async collect() {
-      const samples = await readStats().catch(() => []);
-      for (const sample of samples) {
-        length.set({ lane: sample.lane }, sample.length);
-        pending.set({ lane: sample.lane }, sample.pending);
-        if (sample.lag !== null) this.set({ lane: sample.lane }, sample.lag);
-      }
-    },
-  });
-  return { length, pending, lag };
+  // prom-client collects all metrics of a scrape concurrently: the three gauges share one read.
+  let current: Promise<StreamStatsSample[]> | undefined;
+  const read = (): Promise<StreamStatsSample[]> =>
+    (current ??= readStats()
+      .catch(() => [])
+      .finally(() => (current = undefined)));
+  const gauge = (name: string, help: string, pick: (sample: StreamStatsSample) => number | null) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['lane'],
+      registers: [registry],
+      async collect() {
+        for (const sample of await read()) {
+          const value = pick(sample);
+          if (value !== null) this.set({ lane: sample.lane }, value);
+        }
+      },
+    });
+  return {
+    length: gauge(RPC_METRIC.streamLength, 'Entries in the RPC request stream', (s) => s.length),
+    pending: gauge(RPC_METRIC.streamPending, 'Entries read by a replica but not yet acknowledged', (s) => s.pending),
+    lag: gauge(RPC_METRIC.streamLag, 'Entries not yet read by any replica (consumer group lag)', (s) => s.lag),
+  };
 };
 
 export const createRpcWorkerMetrics = (registry: Registry) => ({

@@ -234,7 +234,7 @@ export class RedisStreamsClient extends ClientProxy implements OnApplicationShut
     const call = this.pending.get(packet.id);
     if (!call) {
       // Late (after the deadline) or duplicate (entry computed twice): nobody is waiting.
-      this.logger.debug?.({ requestId: packet.id, msg: 'Reply for an unknown request ignored' });
+      this.logger.debug({ requestId: packet.id, msg: 'Reply for an unknown request ignored' });
       return;
     }
     if (packet.err !== undefined && packet.err !== null) {
