@@ -16,7 +16,8 @@ const stopRedis = await ensureRedis();
 const jest = spawnSync(
   process.execPath,
   [join(root, 'node_modules/jest/bin/jest.js'), '--config', join(root, 'jest.config.cjs'), '--json', `--outputFile=${outputFile}`, ...process.argv.slice(2)],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, NX_DAEMON: 'false' } },
+  // A leaked handle must fail the run, not hang CI: Jest gets 20 minutes in all.
+  { cwd: root, stdio: 'inherit', env: { ...process.env, NX_DAEMON: 'false' }, timeout: 20 * 60 * 1000, killSignal: 'SIGKILL' },
 );
 
 let passed = 0;

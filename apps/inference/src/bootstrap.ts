@@ -32,30 +32,37 @@ export const startInference = async (config: InferenceConfig, logger = new Conso
   const telemetry = app.get(InferenceTelemetry);
   const statsConnection = new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, disconnectTimeout: 500 });
   statsConnection.on('error', () => undefined); // reconnects by itself; scrapes then report nothing
-  await statsConnection.connect().catch(() => undefined);
-  const transport = { url: config.redis.url, prefix: config.redis.prefix, service: INFERENCE_SERVICE, lanes: INFERENCE_LANES };
-  createRpcStreamMetrics(telemetry.registry, () => readStreamStats(statsConnection, transport));
-
-  await app.get(ModelService).loadDefault();
-
-  const server = new RedisStreamsServer({
-    ...transport,
-    consumerName: config.replicaId,
-    maxInFlight: config.batching.maxBatch,
-    blockMs: config.rpc.blockMs,
-    visibilityTimeoutMs: config.rpc.visibilityTimeoutMs,
-    maxDeliveries: config.rpc.maxDeliveries,
-    shutdownGraceMs: config.rpc.shutdownGraceMs,
-    observer: {
-      onExpired: (lane) => telemetry.inference.expiredTotal.inc({ lane }),
-      onReclaimed: (lane, count) => telemetry.rpc.reclaimedTotal.inc({ lane }, count),
-      onDeadLettered: (lane) => telemetry.rpc.deadLetteredTotal.inc({ lane }),
-    },
-  });
-  app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
-  await app.startAllMicroservices();
   const state = app.get(RpcServerState);
-  state.listening = true;
+  try {
+    await statsConnection.connect().catch(() => undefined);
+    const transport = { url: config.redis.url, prefix: config.redis.prefix, service: INFERENCE_SERVICE, lanes: INFERENCE_LANES };
+    createRpcStreamMetrics(telemetry.registry, () => readStreamStats(statsConnection, transport));
+
+    await app.get(ModelService).loadDefault();
+
+    const server = new RedisStreamsServer({
+      ...transport,
+      consumerName: config.replicaId,
+      maxInFlight: config.batching.maxBatch,
+      blockMs: config.rpc.blockMs,
+      visibilityTimeoutMs: config.rpc.visibilityTimeoutMs,
+      maxDeliveries: config.rpc.maxDeliveries,
+      shutdownGraceMs: config.rpc.shutdownGraceMs,
+      observer: {
+        onExpired: (lane) => telemetry.inference.expiredTotal.inc({ lane }),
+        onReclaimed: (lane, count) => telemetry.rpc.reclaimedTotal.inc({ lane }, count),
+        onDeadLettered: (lane) => telemetry.rpc.deadLetteredTotal.inc({ lane }),
+      },
+    });
+    app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
+    await app.startAllMicroservices();
+    state.listening = true;
+  } catch (error) {
+    // Whoever started us gets the error; nothing we opened may outlive it.
+    await app.close().catch(() => undefined);
+    statsConnection.disconnect();
+    throw error;
+  }
   logger.log(`replica ${config.replicaId}: reading ${INFERENCE_LANES.join(' > ')} requests under ${config.redis.prefix}`, 'Bootstrap');
 
   return {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { envInt, envLogFormat, envPort, envRedisPrefix, envRedisUrl, parseEnv } from '@sentiment-ops/config';
 
 // Every variable the gateway reads; documented in apps/gateway/.env.example.
-const gatewayEnvSchema = z.object({
+export const gatewayEnvSchema = z.object({
   PORT: envPort(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
   REDIS_URL: envRedisUrl(),

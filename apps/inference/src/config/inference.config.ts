@@ -15,7 +15,7 @@ import {
 import { BUILT_IN_MODEL_REGISTRY, DEFAULT_MODEL_NAME, MODEL_DTYPES, modelRegistrySchema, type ModelRegistry } from '@sentiment-ops/model-runtime';
 
 // Every variable the inference service reads; documented in apps/inference/.env.example.
-const inferenceEnvSchema = z.object({
+export const inferenceEnvSchema = z.object({
   REDIS_URL: envRedisUrl(),
   REDIS_PREFIX: envRedisPrefix(),
   INFERENCE_HTTP_PORT: envPort(8081),
