@@ -24,6 +24,7 @@ export default [
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:shared', 'scope:gateway'] },
             { sourceTag: 'scope:inference', onlyDependOnLibsWithTags: ['scope:shared', 'scope:inference'] },
+            { sourceTag: 'scope:evaluation-worker', onlyDependOnLibsWithTags: ['scope:shared', 'scope:evaluation-worker'] },
           ],
         },
       ],
