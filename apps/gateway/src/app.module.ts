@@ -7,7 +7,8 @@ import { HealthController } from './health/health.controller';
 import { ReadinessService } from './health/readiness.service';
 import { RedisHealthIndicator } from './health/redis-health';
 import { SystemHealthService } from './health/system-health.service';
-import { InferenceClient } from './inference/inference.client';
+import { inferenceClientProvider } from './inference/inference-client.provider';
+import { InferenceClientLifecycle } from './inference/inference-client.lifecycle';
 import { GatewayTelemetry } from './metrics/gateway-telemetry';
 import { MetricsController } from './metrics/metrics.controller';
 import { SentimentController } from './sentiment/sentiment.controller';
@@ -25,7 +26,8 @@ export class AppModule {
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GatewayTelemetry, useValue: new GatewayTelemetry() },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
-        InferenceClient,
+        inferenceClientProvider,
+        InferenceClientLifecycle,
         SentimentService,
         RedisHealthIndicator,
         SystemHealthService,

@@ -55,6 +55,13 @@ describe('inference replica (in-process, real Redis)', () => {
     await expect(call(InferencePattern.Predict, { texts: ['x'], model: 'no-such-model' })).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND' });
   });
 
+  it('resolves model names without loading them', async () => {
+    await expect(call(InferencePattern.ResolveModel, { model })).resolves.toMatchObject({ name: model, source: model, dtype: 'q8' });
+    await expect(call(InferencePattern.ResolveModel, { model: 'cardiffnlp/twitter-roberta-base-sentiment-latest' })).resolves.toMatchObject({ source: 'Xenova/twitter-roberta-base-sentiment-latest' });
+    await expect(call(InferencePattern.ResolveModel, { model: './no/such/folder' })).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND' });
+    await expect(call(InferencePattern.ResolveModel, { model: 'not a model' })).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND' });
+  });
+
   it('exports computed items, batch sizes, queue vs compute time and stream gauges', async () => {
     await Promise.all(Array.from({ length: 5 }, (_, i) => call(InferencePattern.Predict, { texts: [`text ${i}`, `another ${i}`] })));
     const metrics = await (await fetch(`http://127.0.0.1:${replica.httpPort}/metrics`)).text();

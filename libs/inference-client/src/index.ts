@@ -1,0 +1,2 @@
+export * from './lib/inference.client';
+export * from './lib/inference.errors';

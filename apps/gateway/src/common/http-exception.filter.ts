@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { InferenceException, InferenceFailure } from '../inference/inference.errors';
+import { InferenceException, InferenceFailure } from '@sentiment-ops/inference-client';
 import { BodyParserException } from './body-parser-errors';
 import { requestIdOf } from './request-context';
 import { type FieldError, RequestValidationException } from './request-validation';

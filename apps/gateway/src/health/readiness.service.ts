@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
-import { InferenceClient } from '../inference/inference.client';
+import { InferenceClient } from '@sentiment-ops/inference-client';
 
 export interface Readiness {
   ready: boolean;

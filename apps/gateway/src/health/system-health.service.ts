@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DiskHealthIndicator, HealthCheckService, HealthIndicatorService, MemoryHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
 import type { PingResponse } from '@sentiment-ops/contracts';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
-import { InferenceClient } from '../inference/inference.client';
+import { InferenceClient } from '@sentiment-ops/inference-client';
 import { RedisHealthIndicator } from './redis-health';
 
 export interface SystemHealth {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { countCodePoints, type Prediction, type SentimentResponseDto } from '@sentiment-ops/contracts';
-import { InferenceClient } from '../inference/inference.client';
+import { InferenceClient } from '@sentiment-ops/inference-client';
 import { GatewayTelemetry } from '../metrics/gateway-telemetry';
 
 @Injectable()

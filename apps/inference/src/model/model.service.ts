@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import {
   configureTransformersEnv,
   ModelPool,
+  ModelRuntimeError,
   TransformerModelRuntime,
   type ModelRuntime,
   type ResolvedModelSpec,
@@ -48,6 +50,15 @@ export class ModelService implements OnApplicationShutdown {
 
   get(name?: string): Promise<ModelRuntime> {
     return this.pool.get(name);
+  }
+
+  /** What `name` would load, without loading it; MODEL_NOT_FOUND for names nothing can serve. */
+  resolve(name: string): ResolvedModelSpec {
+    const spec = this.pool.resolve(name);
+    if (spec.kind === 'local' && !existsSync(spec.location)) {
+      throw new ModelRuntimeError('MODEL_NOT_FOUND', `unknown model "${name}": folder ${spec.location} does not exist`);
+    }
+    return spec;
   }
 
   private async load(spec: ResolvedModelSpec): Promise<ModelRuntime> {

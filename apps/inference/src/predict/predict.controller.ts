@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
-import { InferencePattern, type PingResponse, type PredictResponse } from '@sentiment-ops/contracts';
+import { InferencePattern, type ModelDescriptor, type PingResponse, type PredictResponse } from '@sentiment-ops/contracts';
 import { RedisStreamsContext } from '@sentiment-ops/redis-rpc';
 import { PredictService } from './predict.service';
 
@@ -11,6 +11,11 @@ export class PredictController {
   @MessagePattern(InferencePattern.Predict)
   predict(@Payload() payload: unknown, @Ctx() context: RedisStreamsContext): Promise<PredictResponse> {
     return this.predictions.predict(payload, { lane: context.lane, enqueuedAt: context.enqueuedAt });
+  }
+
+  @MessagePattern(InferencePattern.ResolveModel)
+  resolveModel(@Payload() payload: unknown): Pick<ModelDescriptor, 'name' | 'source' | 'revision' | 'dtype'> {
+    return this.predictions.resolveModel(payload);
   }
 
   @MessagePattern(InferencePattern.Ping)

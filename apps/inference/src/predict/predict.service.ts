@@ -4,6 +4,7 @@ import {
   InferenceErrorCode,
   predictRequestSchema,
   type InferenceRpcError,
+  type ModelDescriptor,
   type PingResponse,
   type PredictResponse,
 } from '@sentiment-ops/contracts';
@@ -58,6 +59,18 @@ export class PredictService {
       inference.requestsTotal.inc({ lane: origin.lane, outcome: 'error' });
       if (error instanceof ModelRuntimeError) throw rpcError(RUNTIME_TO_RPC_CODE[error.code], error.message);
       throw rpcError(InferenceErrorCode.InferenceFailed, (error as Error).message);
+    }
+  }
+
+  resolveModel(payload: unknown): Pick<ModelDescriptor, 'name' | 'source' | 'revision' | 'dtype'> {
+    const model = (payload as { model?: unknown } | null)?.model;
+    if (typeof model !== 'string' || model.length === 0) throw rpcError(InferenceErrorCode.InvalidRequest, 'model: must be a non-empty string');
+    try {
+      const spec = this.models.resolve(model);
+      return { name: spec.name, source: spec.location, revision: spec.revision, dtype: spec.dtype };
+    } catch (error) {
+      if (error instanceof ModelRuntimeError) throw rpcError(RUNTIME_TO_RPC_CODE[error.code], error.message);
+      throw error;
     }
   }
 

@@ -10,6 +10,7 @@ export const INFERENCE_SERVICE = 'inference';
 export const InferencePattern = {
   Predict: 'inference.predict',
   Ping: 'inference.ping',
+  ResolveModel: 'inference.resolve-model',
 } as const;
 export type InferencePattern = (typeof InferencePattern)[keyof typeof InferencePattern];
 
