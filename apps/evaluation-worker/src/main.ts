@@ -1,19 +1,21 @@
-/**
- * This is not a production server yet!
- * This is only a minimal backend to get started.
- */
+import 'reflect-metadata';
+import { exitOnConfigError } from '@sentiment-ops/config';
+import { startWorker } from './bootstrap';
+import { loadWorkerConfig, type WorkerConfig } from './config/worker.config';
 
-import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app/app.module';
+const main = async (): Promise<void> => {
+  let config: WorkerConfig;
+  try {
+    config = loadWorkerConfig(process.env);
+  } catch (error) {
+    return exitOnConfigError(error);
+  }
+  try {
+    await startWorker(config);
+  } catch (error) {
+    process.stderr.write(`evaluation-worker: failed to start: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+};
 
-async function bootstrap() {
-  const app = await NestFactory.create(AppModule);
-  const globalPrefix = 'api';
-  app.setGlobalPrefix(globalPrefix);
-  const port = process.env.PORT || 3000;
-  await app.listen(port);
-  Logger.log(`🚀 Application is running on: http://localhost:${port}/${globalPrefix}`);
-}
-
-bootstrap();
+void main();

@@ -1,7 +1,13 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { createPgPool, EvaluationRunRepository } from '@sentiment-ops/persistence';
+import type { Pool } from 'pg';
 import { HttpExceptionFilter } from './common/http-exception.filter';
+import { PG_POOL, PgPoolLifecycle } from './common/pg-pool.lifecycle';
+import { EvaluationQueueLifecycle, evaluationQueueProvider } from './evaluations/evaluation-queue.provider';
+import { EvaluationsController } from './evaluations/evaluations.controller';
+import { EvaluationsService } from './evaluations/evaluations.service';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config';
 import { HealthController } from './health/health.controller';
 import { ReadinessService } from './health/readiness.service';
@@ -21,7 +27,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [TerminusModule.forRoot({ errorLogStyle: 'pretty', logger: false })],
-      controllers: [SentimentController, HealthController, MetricsController, UiController],
+      controllers: [SentimentController, EvaluationsController, HealthController, MetricsController, UiController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GatewayTelemetry, useValue: new GatewayTelemetry() },
@@ -29,6 +35,12 @@ export class AppModule {
         inferenceClientProvider,
         InferenceClientLifecycle,
         SentimentService,
+        { provide: PG_POOL, useFactory: () => createPgPool({ url: config.databaseUrl, applicationName: 'gateway' }) },
+        { provide: EvaluationRunRepository, inject: [PG_POOL], useFactory: (pool: Pool) => new EvaluationRunRepository(pool) },
+        PgPoolLifecycle,
+        evaluationQueueProvider,
+        EvaluationQueueLifecycle,
+        EvaluationsService,
         RedisHealthIndicator,
         SystemHealthService,
         ReadinessService,

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { exitOnConfigError } from '@sentiment-ops/config';
-import { createGateway, createGatewayLogger } from './bootstrap';
+import { createGateway, createGatewayLogger, migrateDatabase } from './bootstrap';
 import { loadGatewayConfig, type GatewayConfig } from './config/gateway.config';
 
 const main = async (): Promise<void> => {
@@ -11,6 +11,11 @@ const main = async (): Promise<void> => {
     return exitOnConfigError(error);
   }
   const logger = createGatewayLogger(config);
+  // Predictions do not need Postgres: a database that is down only disables evaluations.
+  await migrateDatabase(config.databaseUrl).then(
+    (applied) => applied.length > 0 && logger.log(`applied migrations: ${applied.join(', ')}`, 'Bootstrap'),
+    (error: Error) => logger.warn(`database migrations failed (evaluation endpoints will answer 503 until Postgres is back): ${error.message}`, 'Bootstrap'),
+  );
   const app = await createGateway(config, logger);
   await app.listen(config.http.port, config.http.host);
   logger.log(`listening on http://${config.http.host}:${config.http.port} (docs at /docs)`, 'Bootstrap');

@@ -6,3 +6,5 @@ export * from './lib/rpc/inference.rpc';
 export * from './lib/rpc/predict-request.schema';
 export * from './lib/evaluation/evaluation.types';
 export * from './lib/evaluation/evaluation.queue';
+export * from './lib/evaluation/evaluation.schemas';
+export * from './lib/evaluation/evaluation.dto';

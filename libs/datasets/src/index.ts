@@ -1,0 +1,10 @@
+export * from './lib/dataset.errors';
+export * from './lib/dataset-source';
+export * from './lib/labels';
+export * from './lib/registry';
+export * from './lib/local-source';
+export * from './lib/hub-http';
+export * from './lib/hub-source';
+export * from './lib/sampling';
+export * from './lib/evaluation-target';
+export { largestRemainder, seededRandom } from './lib/random';

@@ -1,0 +1,3 @@
+export * from './lib/classification-report';
+export * from './lib/confusion-matrix';
+export * from './lib/evaluation.errors';

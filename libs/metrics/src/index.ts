@@ -3,3 +3,4 @@ export * from './lib/sentiment.metrics';
 export * from './lib/http.metrics';
 export * from './lib/inference.metrics';
 export * from './lib/rpc.metrics';
+export * from './lib/evaluation.metrics';

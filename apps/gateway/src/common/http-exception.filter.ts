@@ -21,6 +21,18 @@ const INFERENCE_STATUS: Record<InferenceFailure, number> = {
   [InferenceFailure.Failed]: HttpStatus.BAD_GATEWAY,
 };
 
+// Postgres connection failures (node errno codes, SQLSTATE class 08 / 57P0x) and Redis refusing
+// commands while disconnected: the request may succeed later, so 503 rather than 500.
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+const isDependencyUnavailable = (error: unknown): boolean => {
+  if (!(error instanceof Error)) return false;
+  const code = (error as Error & { code?: unknown }).code;
+  return (
+    (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) ||
+    /timeout exceeded when trying to connect|Connection terminated|enableOfflineQueue options is false|Connection is closed/.test(error.message)
+  );
+};
+
 const reason = (status: number): string =>
   ({ 400: 'Bad Request', 404: 'Not Found', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' })[status] ??
   HttpStatus[status] ??
@@ -58,6 +70,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (exception instanceof RequestValidationException) return make(HttpStatus.UNPROCESSABLE_ENTITY, exception.message, exception.errors);
     if (exception instanceof InferenceException) return make(INFERENCE_STATUS[exception.failure], exception.message);
     if (exception instanceof BodyParserException) return this.bodyParserBody(exception, make);
+    if (isDependencyUnavailable(exception)) return make(HttpStatus.SERVICE_UNAVAILABLE, `a backing service is unavailable: ${(exception as Error).message}`);
     if (exception instanceof HttpException) {
       const response = exception.getResponse();
       const message = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? exception.message);

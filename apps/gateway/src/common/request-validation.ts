@@ -21,23 +21,32 @@ export class RequestValidationException extends Error {
 export const fieldPath = (path: readonly PropertyKey[]): string =>
   path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '') || 'body';
 
-const toFieldError = (issue: z.core.$ZodIssue): FieldError => {
+export type RequestLocation = 'body' | 'query' | 'path';
+
+const toFieldError = (issue: z.core.$ZodIssue, location: RequestLocation): FieldError => {
   const params = (issue as { params?: { type?: string } }).params;
   return {
-    loc: ['body', ...issue.path.map((key) => (typeof key === 'number' ? key : String(key)))],
+    loc: [location, ...issue.path.map((key) => (typeof key === 'number' ? key : String(key)))],
     field: fieldPath(issue.path),
     msg: issue.message,
     type: params?.type ?? issue.code,
   };
 };
 
-/** Validates a request body against a zod schema; the error lists every offending field. */
+/** One offending field found by the service layer (e.g. an unknown dataset). */
+export const fieldError = (location: RequestLocation, field: string, msg: string, type: string): RequestValidationException =>
+  new RequestValidationException([{ loc: [location, field], field, msg, type }]);
+
+/** Validates a request body, query or path against a zod schema; the error lists every offending field. */
 export class ZodValidationPipe<S extends z.ZodType> implements PipeTransform<unknown, z.infer<S>> {
-  constructor(private readonly schema: S) {}
+  constructor(
+    private readonly schema: S,
+    private readonly location: RequestLocation = 'body',
+  ) {}
 
   transform(value: unknown): z.infer<S> {
     const result = this.schema.safeParse(value);
     if (result.success) return result.data;
-    throw new RequestValidationException(result.error.issues.map(toFieldError));
+    throw new RequestValidationException(result.error.issues.map((issue) => toFieldError(issue, this.location)));
   }
 }

@@ -17,6 +17,8 @@ export const gatewayEnvSchema = z.object({
   HEALTH_RSS_LIMIT_MB: envInt(2048, { min: 16, max: 1_048_576 }),
   HEALTH_DISK_PATH: z.string().min(1).default('/'),
   HEALTH_DISK_THRESHOLD_PERCENT: z.coerce.number({ error: 'must be a number' }).gt(0).max(1, { error: 'must be a fraction between 0 and 1' }).default(0.95),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, { error: 'must be a postgres:// URL' }).default('postgres://postgres@127.0.0.1:5432/sentiment_ops'),
+  MAX_EVAL_SAMPLES: envInt(20_000, { min: 1, max: 1_000_000 }),
   LOG_FORMAT: envLogFormat(),
 });
 
@@ -25,6 +27,8 @@ export interface GatewayConfig {
   redis: { url: string; prefix: string };
   inference: { timeoutMs: number };
   health: { timeoutMs: number; readyCacheMs: number; rssLimitBytes: number; diskPath: string; diskThresholdPercent: number };
+  databaseUrl: string;
+  evaluation: { maxSamples: number };
   logFormat: 'json' | 'text';
 }
 
@@ -43,6 +47,8 @@ export const loadGatewayConfig = (environment: NodeJS.ProcessEnv): GatewayConfig
       diskPath: env.HEALTH_DISK_PATH,
       diskThresholdPercent: env.HEALTH_DISK_THRESHOLD_PERCENT,
     },
+    databaseUrl: env.DATABASE_URL,
+    evaluation: { maxSamples: env.MAX_EVAL_SAMPLES },
     logFormat: env.LOG_FORMAT,
   };
 };

@@ -69,24 +69,44 @@ export interface InferenceReplica extends ServiceProcess {
   computedItems(): Promise<number>;
 }
 
-/** Starts an inference replica and waits until /health/ready says it reads requests. */
-export const startInferenceReplica = async (env: Record<string, string>, { readyTimeoutMs = 60_000 } = {}): Promise<InferenceReplica> => {
-  const httpPort = await freePort();
-  const replicaId = env['REPLICA_ID'] ?? `replica-${httpPort}`;
-  const service = spawnService(replicaId, 'apps/inference/src/main.ts', { INFERENCE_HTTP_PORT: String(httpPort), REPLICA_ID: replicaId, ...env });
-  const base = `http://127.0.0.1:${httpPort}`;
+/** Spawns a service and waits until its readiness probe answers 2xx; kills it and reports its output if it never does. */
+const startUntilReady = async (name: string, entry: string, env: Record<string, string>, readyUrl: string, readyTimeoutMs: number): Promise<ServiceProcess> => {
+  const service = spawnService(name, entry, env);
   try {
     await waitFor(
       async () => {
         if (service.child.exitCode !== null) throw new Error(`exited with ${service.child.exitCode}`);
-        return (await fetch(`${base}/health/ready`)).ok;
+        return (await fetch(readyUrl)).ok;
       },
-      { timeoutMs: readyTimeoutMs, intervalMs: 100, what: `inference replica ${replicaId} to be ready` },
+      { timeoutMs: readyTimeoutMs, intervalMs: 100, what: `${name} to be ready` },
     );
   } catch (error) {
     await service.stop('SIGKILL');
-    throw new Error(`${(error as Error).message}\n--- ${replicaId} output ---\n${service.output()}`);
+    throw new Error(`${(error as Error).message}\n--- ${name} output ---\n${service.output()}`);
   }
+  return service;
+};
+
+export interface WorkerProcess extends ServiceProcess {
+  httpPort: number;
+  metrics(): Promise<string>;
+}
+
+/** Starts an evaluation worker process and waits until it takes jobs. */
+export const startEvaluationWorker = async (env: Record<string, string>, { readyTimeoutMs = 60_000 } = {}): Promise<WorkerProcess> => {
+  const httpPort = await freePort();
+  const workerId = env['WORKER_ID'] ?? `worker-${httpPort}`;
+  const base = `http://127.0.0.1:${httpPort}`;
+  const service = await startUntilReady(workerId, 'apps/evaluation-worker/src/main.ts', { WORKER_HTTP_PORT: String(httpPort), WORKER_ID: workerId, ...env }, `${base}/health/ready`, readyTimeoutMs);
+  return { ...service, httpPort, metrics: async () => (await fetch(`${base}/metrics`)).text() };
+};
+
+/** Starts an inference replica and waits until /health/ready says it reads requests. */
+export const startInferenceReplica = async (env: Record<string, string>, { readyTimeoutMs = 60_000 } = {}): Promise<InferenceReplica> => {
+  const httpPort = await freePort();
+  const replicaId = env['REPLICA_ID'] ?? `replica-${httpPort}`;
+  const base = `http://127.0.0.1:${httpPort}`;
+  const service = await startUntilReady(replicaId, 'apps/inference/src/main.ts', { INFERENCE_HTTP_PORT: String(httpPort), REPLICA_ID: replicaId, ...env }, `${base}/health/ready`, readyTimeoutMs);
   return {
     ...service,
     httpPort,

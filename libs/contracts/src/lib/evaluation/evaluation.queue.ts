@@ -23,3 +23,14 @@ export type JobItem = { name: typeof JobName.EvaluateDataset; data: EvaluateData
 
 /** The payload type of a job name, so producers and processors cannot disagree. */
 export type JobOf<N extends JobName> = Extract<JobItem, { name: N }>['data'];
+
+/**
+ * Options of every evaluation job, in one place: retries with exponential backoff for transient
+ * faults (inference or Postgres unavailable), bounded history in Redis (Postgres keeps the record).
+ */
+export const EVALUATION_JOB_OPTIONS = {
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 5_000 },
+  removeOnComplete: { age: 7 * 24 * 3600, count: 1_000 },
+  removeOnFail: { age: 30 * 24 * 3600, count: 5_000 },
+} as const;

@@ -1,0 +1,76 @@
+import { ConsoleLogger, type INestApplication, type LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { QueueName } from '@sentiment-ops/contracts';
+import { createQueueDepthMetric } from '@sentiment-ops/metrics';
+import { createPgPool, ensureDatabase, EvaluationRunRepository, runMigrations } from '@sentiment-ops/persistence';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { WorkerConfig } from './config/worker.config';
+import { EvaluationProcessor } from './evaluation/evaluation.processor';
+import { restoreEvaluationGauges } from './evaluation/gauge-restore';
+import { WorkerState } from './health/worker-state';
+import { WorkerTelemetry } from './metrics/worker-telemetry';
+import { WorkerModule } from './worker.module';
+
+export interface WorkerApp {
+  app: INestApplication;
+  httpPort: number;
+  close(): Promise<void>;
+}
+
+/** Brings the database schema up to date (also `npm run db:migrate`). */
+export const migrateDatabase = async (databaseUrl: string): Promise<string[]> => {
+  await ensureDatabase(databaseUrl);
+  const pool = createPgPool({ url: databaseUrl, applicationName: 'migrations' });
+  try {
+    return await runMigrations(pool);
+  } finally {
+    await pool.end();
+  }
+};
+
+/**
+ * Starts the evaluation worker: schema migrations, probes and /metrics, gauges restored from
+ * Postgres, then the BullMQ worker.
+ */
+export const startWorker = async (
+  config: WorkerConfig,
+  logger: LoggerService = createWorkerLogger(config),
+): Promise<WorkerApp> => {
+  const applied = await migrateDatabase(config.databaseUrl);
+  if (applied.length > 0) logger.log(`applied migrations: ${applied.join(', ')}`, 'Bootstrap');
+
+  const app = await NestFactory.create(WorkerModule.register(config), { logger, bufferLogs: true });
+  app.enableShutdownHooks();
+  const queueConnection = new Redis(config.redis.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true, disconnectTimeout: 500 });
+  queueConnection.on('error', () => undefined);
+  const queue = new Queue(QueueName.Evaluation, { connection: queueConnection, prefix: `${config.redis.prefix}:bull` });
+  try {
+    await app.listen(config.http.port, '0.0.0.0');
+    const telemetry = app.get(WorkerTelemetry);
+    createQueueDepthMetric(telemetry.registry, () => queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized'));
+    const restored = await restoreEvaluationGauges(app.get(EvaluationRunRepository), telemetry.evaluation);
+    logger.log(`restored evaluation gauges of ${restored} model/dataset/split targets from Postgres`, 'Bootstrap');
+    app.get(EvaluationProcessor).start();
+    app.get(WorkerState).processing = true;
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    await queue.close().catch(() => undefined);
+    throw error;
+  }
+  const address = app.getHttpServer().address();
+  const httpPort = typeof address === 'object' && address ? address.port : config.http.port;
+  logger.log(`worker ${config.workerId}: processing ${QueueName.Evaluation} jobs; metrics and probes on :${httpPort}`, 'Bootstrap');
+  return {
+    app,
+    httpPort,
+    close: async () => {
+      app.get(WorkerState).processing = false;
+      await app.close();
+      await queue.close().catch(() => undefined);
+    },
+  };
+};
+
+export const createWorkerLogger = (config: WorkerConfig): LoggerService =>
+  new ConsoleLogger({ prefix: 'evaluation-worker', json: config.logFormat === 'json', colors: Boolean(process.stdout.isTTY) && config.logFormat !== 'json' });

@@ -1,0 +1,76 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { JobName, QueueName, type EvaluateDatasetJobData } from '@sentiment-ops/contracts';
+import { EvaluationRunRepository } from '@sentiment-ops/persistence';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { WORKER_CONFIG, type WorkerConfig } from '../config/worker.config';
+import { WorkerTelemetry } from '../metrics/worker-telemetry';
+import { EvaluateDatasetService, PermanentEvaluationError } from './evaluate-dataset.service';
+
+/**
+ * The BullMQ side of evaluations: runs `evaluate-dataset` jobs with the configured concurrency,
+ * turns permanent failures into UnrecoverableError (no retry), records the run's final state
+ * when no retry is left, and closes gracefully (active jobs finish) on shutdown.
+ */
+@Injectable()
+export class EvaluationProcessor implements OnApplicationShutdown {
+  private readonly logger = new Logger(EvaluationProcessor.name);
+  private worker?: Worker<EvaluateDatasetJobData>;
+  private connection?: Redis;
+
+  constructor(
+    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
+    private readonly evaluations: EvaluateDatasetService,
+    private readonly runs: EvaluationRunRepository,
+    private readonly telemetry: WorkerTelemetry,
+  ) {}
+
+  start(): void {
+    const { evaluation, redis } = this.config;
+    // BullMQ workers block on Redis and must retry forever (maxRetriesPerRequest: null).
+    this.connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    this.worker = new Worker<EvaluateDatasetJobData>(QueueName.Evaluation, (job) => this.process(job), {
+      connection: this.connection,
+      prefix: `${redis.prefix}:bull`,
+      concurrency: evaluation.concurrency,
+      lockDuration: evaluation.lockDurationMs,
+      stalledInterval: evaluation.stalledIntervalMs,
+      maxStalledCount: 1,
+      name: this.config.workerId,
+    });
+    this.worker.on('error', (error) => this.logger.error(`worker error: ${error.message}`));
+    this.worker.on('failed', (job, error) => job && this.logger.warn(`run ${job.id} attempt ${job.attemptsMade} failed: ${error.message}`));
+  }
+
+  private async process(job: Job<EvaluateDatasetJobData>): Promise<string> {
+    if (job.name !== JobName.EvaluateDataset) throw new UnrecoverableError(`no handler for job ${job.name}`);
+    const started = Date.now();
+    // Failed attempts and stalls (a worker that died holding the job) both count as tries.
+    const attempt = job.attemptsMade + job.stalledCounter + 1;
+    const maxAttempts = job.opts.attempts ?? 1;
+    try {
+      const outcome = await this.evaluations.run(job.data, { attempt, reportProgress: (fraction) => job.updateProgress(Math.round(fraction * 100)) });
+      this.observe(outcome, started);
+      return outcome;
+    } catch (error) {
+      const message = (error as Error).message;
+      const permanent = error instanceof PermanentEvaluationError;
+      // BullMQ retries failures (not stalls) up to `attempts`: the last failure is final.
+      if (permanent || job.attemptsMade + 1 >= maxAttempts) {
+        await this.runs.fail(job.data.runId, message).catch((cause: Error) => this.logger.error(`run ${job.data.runId}: could not record failure: ${cause.message}`));
+        this.observe('failed', started);
+      }
+      throw permanent ? new UnrecoverableError(message) : error;
+    }
+  }
+
+  private observe(state: string, started: number): void {
+    this.telemetry.evaluation.jobsTotal.inc({ state });
+    this.telemetry.evaluation.jobDuration.observe({ state }, (Date.now() - started) / 1000);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+    this.connection?.disconnect();
+  }
+}

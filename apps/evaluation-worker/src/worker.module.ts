@@ -1,0 +1,56 @@
+import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { InferenceLane } from '@sentiment-ops/contracts';
+import { InferenceClient } from '@sentiment-ops/inference-client';
+import { createPgPool, EvaluationRunRepository } from '@sentiment-ops/persistence';
+import type { Pool } from 'pg';
+import { WORKER_CONFIG, type WorkerConfig } from './config/worker.config';
+import { datasetSourceProvider } from './evaluation/dataset-source.provider';
+import { EvaluateDatasetService } from './evaluation/evaluate-dataset.service';
+import { EvaluationProcessor } from './evaluation/evaluation.processor';
+import { HealthController } from './health/health.controller';
+import { WorkerState } from './health/worker-state';
+import { MetricsController } from './metrics/metrics.controller';
+import { WorkerTelemetry } from './metrics/worker-telemetry';
+
+export const PG_POOL = Symbol('PG_POOL');
+
+/** Closes the connections the module's factories opened. */
+@Injectable()
+class ConnectionsLifecycle implements OnApplicationShutdown {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly inference: InferenceClient,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.inference.close();
+    await this.pool.end();
+  }
+}
+
+/** The only module that registers job processors (the gateway only enqueues). */
+@Module({})
+export class WorkerModule {
+  static register(config: WorkerConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      controllers: [MetricsController, HealthController],
+      providers: [
+        { provide: WORKER_CONFIG, useValue: config },
+        { provide: WorkerTelemetry, useValue: new WorkerTelemetry(config.workerId) },
+        { provide: PG_POOL, useFactory: () => createPgPool({ url: config.databaseUrl, applicationName: 'evaluation-worker' }) },
+        { provide: EvaluationRunRepository, inject: [PG_POOL], useFactory: (pool: Pool) => new EvaluationRunRepository(pool) },
+        {
+          provide: InferenceClient,
+          useFactory: () =>
+            new InferenceClient({ redisUrl: config.redis.url, redisPrefix: config.redis.prefix, defaultTimeoutMs: config.evaluation.inferenceTimeoutMs, defaultLane: InferenceLane.Bulk }),
+        },
+        datasetSourceProvider,
+        EvaluateDatasetService,
+        EvaluationProcessor,
+        WorkerState,
+        ConnectionsLifecycle,
+      ],
+    };
+  }
+}

@@ -1,0 +1,74 @@
+import type { Pool } from 'pg';
+import { MIGRATIONS, type Migration } from './migrations';
+import { runMigrations } from './migrator';
+import { PersistenceErrorCode } from './persistence.errors';
+import { createPgPool } from './pg-pool';
+import { createTestDatabase } from '../test/test-database';
+
+describe('runMigrations', () => {
+  const drops: Array<() => Promise<void>> = [];
+  const pools: Pool[] = [];
+  const freshDatabase = async (): Promise<string> => {
+    const db = await createTestDatabase();
+    drops.push(db.drop);
+    return db.url;
+  };
+  const pool = (url: string): Pool => {
+    const created = createPgPool({ url, applicationName: 'migrator-spec', max: 2 });
+    pools.push(created);
+    return created;
+  };
+  const tables = async (p: Pool): Promise<string[]> =>
+    (await p.query<{ name: string }>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`)).rows.map((r) => r.name);
+
+  afterAll(async () => {
+    await Promise.all(pools.map((p) => p.end()));
+    for (const drop of drops) await drop();
+  });
+
+  it('applies each migration once and is idempotent', async () => {
+    const p = pool(await freshDatabase());
+    expect(await runMigrations(p)).toEqual(['0001_create_evaluation_runs']);
+    expect(await runMigrations(p)).toEqual([]);
+    expect(await tables(p)).toEqual(['evaluation_class_metrics', 'evaluation_runs', 'schema_migrations']);
+    const { rows } = await p.query('SELECT id, name FROM schema_migrations');
+    expect(rows).toEqual([{ id: 1, name: 'create_evaluation_runs' }]);
+  });
+
+  it('lets processes starting at once race without failing or applying twice', async () => {
+    const url = await freshDatabase();
+    // A slow second migration widens the window in which an unlocked runner would collide.
+    const migrations: Migration[] = [...MIGRATIONS, { id: 2, name: 'slow', sql: 'SELECT pg_sleep(0.3); CREATE TABLE slow_marker (id int);' }];
+    const results = await Promise.all([pool(url), pool(url), pool(url)].map((p) => runMigrations(p, migrations)));
+    expect(results.flat().sort()).toEqual(['0001_create_evaluation_runs', '0002_slow']);
+    expect((await pool(url).query('SELECT count(*)::int AS n FROM schema_migrations')).rows[0].n).toBe(2);
+  });
+
+  it('rolls a failing migration back entirely and releases the lock', async () => {
+    const url = await freshDatabase();
+    const p = pool(url);
+    const broken: Migration = { id: 2, name: 'broken', sql: 'CREATE TABLE half_done (id int); SELECT 1 / 0;' };
+    await expect(runMigrations(p, [...MIGRATIONS, broken])).rejects.toMatchObject({
+      code: PersistenceErrorCode.MigrationFailed,
+      message: expect.stringContaining('0002_broken'),
+    });
+    // Migration 1 committed on its own; the broken one left nothing behind.
+    expect(await tables(p)).not.toContain('half_done');
+    expect((await p.query('SELECT id FROM schema_migrations')).rows).toEqual([{ id: 1 }]);
+    // Another runner is not blocked by a leftover advisory lock.
+    expect(await runMigrations(pool(url))).toEqual([]);
+  });
+
+  it('refuses renamed history and unordered lists', async () => {
+    const p = pool(await freshDatabase());
+    await runMigrations(p);
+    await expect(runMigrations(p, [{ ...MIGRATIONS[0], name: 'renamed' }])).rejects.toMatchObject({
+      code: PersistenceErrorCode.MigrationDrift,
+    });
+    const unordered: Migration[] = [
+      { id: 2, name: 'b', sql: 'SELECT 1' },
+      { id: 1, name: 'a', sql: 'SELECT 1' },
+    ];
+    await expect(runMigrations(p, unordered)).rejects.toMatchObject({ code: PersistenceErrorCode.InvalidMigrations });
+  });
+});

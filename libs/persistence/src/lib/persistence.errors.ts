@@ -1,0 +1,21 @@
+export const PersistenceErrorCode = {
+  InvalidArgument: 'INVALID_ARGUMENT',
+  InvalidDatabaseName: 'INVALID_DATABASE_NAME',
+  InvalidMigrations: 'INVALID_MIGRATIONS',
+  MigrationDrift: 'MIGRATION_DRIFT',
+  MigrationFailed: 'MIGRATION_FAILED',
+  CorruptRow: 'CORRUPT_ROW',
+} as const;
+export type PersistenceErrorCode = (typeof PersistenceErrorCode)[keyof typeof PersistenceErrorCode];
+
+/** A caller bug or an inconsistent database; Postgres' own errors (timeouts, connection loss) pass through as is. */
+export class PersistenceException extends Error {
+  constructor(
+    readonly code: PersistenceErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'PersistenceException';
+  }
+}
