@@ -10,6 +10,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const services = [
   { name: 'inference', project: 'inference', color: 35 },
   { name: 'gateway', project: 'gateway', color: 36 },
+  { name: 'evaluation-worker', project: 'evaluation-worker', color: 33 },
 ];
 
 const build = spawnSync(process.execPath, [join(root, 'node_modules/nx/dist/bin/nx.js'), 'run-many', '-t', 'build', '-p', ...services.map((s) => s.project), '--outputStyle=static'], {
@@ -37,7 +38,8 @@ const children = services.map((service) => {
   }
   child.on('exit', (code, signal) => {
     process.stdout.write(`${label(service)} exited (${signal ?? code})\n`);
-    if (!stopping) stopAll(code || 1);
+    // The others keep serving (predictions do not need the worker); Ctrl-C stops what is left.
+    if (!stopping && code) exitCode = code;
   });
   return child;
 });

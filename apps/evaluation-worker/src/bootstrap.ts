@@ -2,7 +2,7 @@ import { ConsoleLogger, type INestApplication, type LoggerService } from '@nestj
 import { NestFactory } from '@nestjs/core';
 import { QueueName } from '@sentiment-ops/contracts';
 import { createQueueDepthMetric } from '@sentiment-ops/metrics';
-import { createPgPool, ensureDatabase, EvaluationRunRepository, runMigrations } from '@sentiment-ops/persistence';
+import { EvaluationRunRepository, migrateDatabase } from '@sentiment-ops/persistence';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { WorkerConfig } from './config/worker.config';
@@ -17,17 +17,6 @@ export interface WorkerApp {
   httpPort: number;
   close(): Promise<void>;
 }
-
-/** Brings the database schema up to date (also `npm run db:migrate`). */
-export const migrateDatabase = async (databaseUrl: string): Promise<string[]> => {
-  await ensureDatabase(databaseUrl);
-  const pool = createPgPool({ url: databaseUrl, applicationName: 'migrations' });
-  try {
-    return await runMigrations(pool);
-  } finally {
-    await pool.end();
-  }
-};
 
 /**
  * Starts the evaluation worker: schema migrations, probes and /metrics, gauges restored from

@@ -1,5 +1,5 @@
 import { exitOnConfigError } from '@sentiment-ops/config';
-import { migrateDatabase } from './bootstrap';
+import { migrateDatabase } from '@sentiment-ops/persistence';
 import { loadWorkerConfig } from './config/worker.config';
 
 /** `npm run db:migrate`: creates the database if missing and applies pending migrations. */

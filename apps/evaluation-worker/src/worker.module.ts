@@ -37,7 +37,7 @@ export class WorkerModule {
       controllers: [MetricsController, HealthController],
       providers: [
         { provide: WORKER_CONFIG, useValue: config },
-        { provide: WorkerTelemetry, useValue: new WorkerTelemetry(config.workerId) },
+        { provide: WorkerTelemetry, useValue: new WorkerTelemetry() },
         { provide: PG_POOL, useFactory: () => createPgPool({ url: config.databaseUrl, applicationName: 'evaluation-worker' }) },
         { provide: EvaluationRunRepository, inject: [PG_POOL], useFactory: (pool: Pool) => new EvaluationRunRepository(pool) },
         {

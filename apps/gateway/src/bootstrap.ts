@@ -2,7 +2,6 @@ import { ConsoleLogger, type INestApplication, type LoggerService } from '@nestj
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { createPgPool, ensureDatabase, runMigrations } from '@sentiment-ops/persistence';
 import { AppModule } from './app.module';
 import { bodyParserErrorMapper } from './common/body-parser-errors';
 import { httpObserver } from './common/http-observer';
@@ -10,17 +9,6 @@ import { requestIdMiddleware } from './common/request-context';
 import type { GatewayConfig } from './config/gateway.config';
 import { GatewayTelemetry } from './metrics/gateway-telemetry';
 import { APP_VERSION } from './version';
-
-/** Creates the database if missing and applies pending migrations (safe to run from several processes). */
-export const migrateDatabase = async (databaseUrl: string): Promise<string[]> => {
-  await ensureDatabase(databaseUrl);
-  const pool = createPgPool({ url: databaseUrl, applicationName: 'gateway-migrations' });
-  try {
-    return await runMigrations(pool);
-  } finally {
-    await pool.end();
-  }
-};
 
 export const createGatewayLogger = (config: GatewayConfig): LoggerService =>
   new ConsoleLogger({ prefix: 'gateway', json: config.logFormat === 'json', colors: Boolean(process.stdout.isTTY) && config.logFormat !== 'json' });

@@ -16,7 +16,7 @@ import {
   type TestDatabase,
   type WorkerProcess,
 } from '@sentiment-ops/testing';
-import { migrateDatabase } from './bootstrap';
+import { migrateDatabase } from '@sentiment-ops/persistence';
 import { startGateway, type RunningGateway } from './test/gateway-harness';
 
 const LABELS = ['negative', 'neutral', 'positive'] as const;

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { exitOnConfigError } from '@sentiment-ops/config';
-import { createGateway, createGatewayLogger, migrateDatabase } from './bootstrap';
+import { migrateDatabase } from '@sentiment-ops/persistence';
+import { createGateway, createGatewayLogger } from './bootstrap';
 import { loadGatewayConfig, type GatewayConfig } from './config/gateway.config';
 
 const main = async (): Promise<void> => {
@@ -12,7 +13,7 @@ const main = async (): Promise<void> => {
   }
   const logger = createGatewayLogger(config);
   // Predictions do not need Postgres: a database that is down only disables evaluations.
-  await migrateDatabase(config.databaseUrl).then(
+  await migrateDatabase(config.databaseUrl, 'gateway-migrations').then(
     (applied) => applied.length > 0 && logger.log(`applied migrations: ${applied.join(', ')}`, 'Bootstrap'),
     (error: Error) => logger.warn(`database migrations failed (evaluation endpoints will answer 503 until Postgres is back): ${error.message}`, 'Bootstrap'),
   );

@@ -4,3 +4,4 @@ export * from './lib/migrations';
 export * from './lib/migrator';
 export * from './lib/persistence.errors';
 export * from './lib/pg-pool';
+export * from './lib/migrate-database';

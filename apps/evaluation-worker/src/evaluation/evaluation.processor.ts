@@ -69,8 +69,18 @@ export class EvaluationProcessor implements OnApplicationShutdown {
     this.telemetry.evaluation.jobDuration.observe({ state }, (Date.now() - started) / 1000);
   }
 
+  /** Lets active jobs finish for SHUTDOWN_GRACE_MS; past that, leaves them to stalled-job recovery by another worker. */
   async onApplicationShutdown(): Promise<void> {
-    await this.worker?.close();
+    if (this.worker) {
+      let timer: NodeJS.Timeout | undefined;
+      const graceOver = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.config.evaluation.shutdownGraceMs)));
+      const outcome = await Promise.race([this.worker.close().then(() => 'closed' as const), graceOver]);
+      clearTimeout(timer);
+      if (outcome === 'timeout') {
+        this.logger.warn('shutdown grace elapsed: active evaluations are left for another worker');
+        await this.worker.close(true);
+      }
+    }
     this.connection?.disconnect();
   }
 }

@@ -6,8 +6,9 @@ export class WorkerTelemetry {
   readonly registry: Registry;
   readonly evaluation: EvaluationMetrics;
 
-  constructor(workerId: string) {
-    this.registry = createMetricsRegistry({ service: 'evaluation-worker', worker: workerId });
+  // No per-process label: the gauges describe results, which must not change series when a worker restarts.
+  constructor() {
+    this.registry = createMetricsRegistry({ service: 'evaluation-worker' });
     this.evaluation = createEvaluationMetrics(this.registry);
   }
 }

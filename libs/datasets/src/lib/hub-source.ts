@@ -66,8 +66,11 @@ export class HubDatasetSource implements DatasetSource {
 
   /** Where a split is (or will be) cached. */
   cachePath(dataset: string, split: string): string {
-    const definition = getDataset(dataset);
-    return join(this.cacheDir, datasetFolderName(definition.hubId), definition.config, `${split}.jsonl`);
+    return join(this.cacheFolder(getDataset(dataset)), `${split}.jsonl`);
+  }
+
+  private cacheFolder(definition: DatasetDefinition): string {
+    return join(this.cacheDir, datasetFolderName(definition.hubId), definition.config);
   }
 
   async splits(dataset: string): Promise<string[]> {
@@ -123,8 +126,7 @@ export class HubDatasetSource implements DatasetSource {
   }
 
   private async cachedSplits(definition: DatasetDefinition): Promise<string[]> {
-    const folder = dirname(this.cachePath(definition.name, 'x'));
-    const files = new Set(await readdir(folder).catch(() => [] as string[]));
+    const files = new Set(await readdir(this.cacheFolder(definition)).catch(() => [] as string[]));
     return definition.splits.filter((s) => files.has(`${s}.jsonl`));
   }
 
