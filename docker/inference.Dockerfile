@@ -20,6 +20,8 @@ COPY --from=build /repo/dist/apps/inference ./
 ENV MODELS_CACHE_DIR=/app/models/cache
 RUN mkdir -p /app/models/cache && chown -R node:node /app/models
 COPY docker/healthcheck.js ./healthcheck.js
+# The project's own model, so MODEL_ID=sentiment-lite serves with no download.
+COPY models/sentiment-lite ./models/sentiment-lite
 USER node
 EXPOSE 8081
 # A small Node script, not curl: the slim image has no curl.

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import type { EvaluationRun } from '@sentiment-ops/contracts';
 import {
+  buildTinyModelInto,
   createTestDatabase,
   deleteKeys,
   ensureTinyModel,
@@ -119,6 +120,18 @@ describe('evaluations (gateway + worker + inference, Redis + Postgres)', () => {
     const restarted = await startWorker();
     expect(gaugeValue(await restarted.metrics(), 'model_accuracy', target)).toBeCloseTo(report.accuracy, 10);
   }, 120_000);
+
+  it('predicts with the model named by model_name, not only labels the result with it', async () => {
+    const other = join(datasetsDir, 'other-model');
+    await buildTinyModelInto(other, { seed: 99 });
+    if (workers.length === 0) await startWorker();
+    const accepted = await gateway.post(`/api/v1/evaluate?dataset=tweet_eval&split=validation&samples=30&model_name=${encodeURIComponent(other)}`, '');
+    expect(accepted.status).toBe(202);
+    const run = await finished(accepted.body.jobId);
+    expect(run).toMatchObject({ status: 'completed', modelName: other, resolvedModel: other });
+    const defaultRuns = await gateway.get(`/api/v1/evaluations?model_name=${encodeURIComponent(model)}&status=completed`);
+    expect(run.modelVersion).not.toBe(defaultRuns.body.items[0].modelVersion);
+  }, 60_000);
 
   it('finishes a job once, with one result row, when its worker is killed mid-job', async () => {
     const doomed = await startWorker({ EVAL_CHUNK_SIZE: '1', WORKER_ID: 'doomed-worker' });
