@@ -1,4 +1,7 @@
-import { deleteKeys, ensureTinyModel, startInferenceReplica, TEST_REDIS_URL, uniquePrefix, type InferenceReplica } from '@sentiment-ops/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildTinyModelInto, deleteKeys, ensureTinyModel, startInferenceReplica, TEST_REDIS_URL, uniquePrefix, type InferenceReplica } from '@sentiment-ops/testing';
 import type { SentimentResponseDto } from '@sentiment-ops/contracts';
 import { startGateway, type RunningGateway } from './test/gateway-harness';
 
@@ -52,6 +55,25 @@ describe('sentiment API (gateway + one inference replica)', () => {
       const b = await gateway.post('/api/v1/sentiment', { text: '@bob this is great https://b.example/other' });
       expect(a.body.probabilities).toEqual(b.body.probabilities);
       expect(a.body.text).toBe('@alice this is great http://a.example/x');
+    });
+
+    it('predicts with the model named in the body and says which model answered', async () => {
+      const other = mkdtempSync(join(tmpdir(), 'other-model-'));
+      try {
+        await buildTinyModelInto(other, { seed: 99 });
+        const byDefault = await gateway.post('/api/v1/sentiment', { text: 'which model am I talking to?' });
+        const named = await gateway.post('/api/v1/sentiment/batch', { texts: ['which model am I talking to?'], model: other });
+        expect(named.status).toBe(200);
+        expect(decodeURIComponent(named.headers.get('x-model') ?? '')).toBe(other);
+        expect(named.headers.get('x-model-version')).toMatch(/^[0-9a-f]{12}$/);
+        expect(named.headers.get('x-model-version')).not.toBe(byDefault.headers.get('x-model-version'));
+        expect(named.body.results[0].probabilities).not.toEqual(byDefault.body.probabilities);
+        const unknown = await gateway.post('/api/v1/sentiment', { text: 'hello', model: './no/such/model' });
+        expect(unknown.status).toBe(422);
+        expect(unknown.body.detail[0].field).toBe('model');
+      } finally {
+        rmSync(other, { recursive: true, force: true });
+      }
     });
 
     it.each([

@@ -1,4 +1,5 @@
-import { applyDecorators, Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { applyDecorators, Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import {
   ApiBadGatewayResponse,
   ApiBody,
@@ -19,6 +20,7 @@ import {
   sentimentRequestSchema,
   SentimentResponseDto,
   type BatchSentimentRequest,
+  type ModelDescriptor,
   type SentimentRequest,
 } from '@sentiment-ops/contracts';
 import { ZodValidationPipe } from '../common/request-validation';
@@ -33,6 +35,12 @@ const ApiInferenceErrors = () =>
     ApiBadGatewayResponse({ type: ErrorResponseDto, description: 'The inference replica failed to compute the request.' }),
   );
 
+/** The body keeps the reference shape; which model answered travels in headers. */
+const setModelHeaders = (res: Response, model: ModelDescriptor): void => {
+  res.setHeader('X-Model', encodeURIComponent(model.name));
+  res.setHeader('X-Model-Version', model.version);
+};
+
 @ApiTags('sentiment')
 @Controller('api/v1/sentiment')
 export class SentimentController {
@@ -44,8 +52,10 @@ export class SentimentController {
   @ApiBody({ type: SentimentRequestDto })
   @ApiOkResponse({ type: SentimentResponseDto })
   @ApiInferenceErrors()
-  analyse(@Body(new ZodValidationPipe(sentimentRequestSchema)) body: SentimentRequest): Promise<SentimentResponseDto> {
-    return this.sentiment.analyse(body.text);
+  async analyse(@Body(new ZodValidationPipe(sentimentRequestSchema)) body: SentimentRequest, @Res({ passthrough: true }) res: Response): Promise<SentimentResponseDto> {
+    const { results, model } = await this.sentiment.analyse(body.text, body.model);
+    setModelHeaders(res, model);
+    return results[0];
   }
 
   @Post('batch')
@@ -54,7 +64,9 @@ export class SentimentController {
   @ApiBody({ type: BatchSentimentRequestDto })
   @ApiOkResponse({ type: BatchSentimentResponseDto })
   @ApiInferenceErrors()
-  async analyseBatch(@Body(new ZodValidationPipe(batchSentimentRequestSchema)) body: BatchSentimentRequest): Promise<BatchSentimentResponseDto> {
-    return { results: await this.sentiment.analyseMany(body.texts) };
+  async analyseBatch(@Body(new ZodValidationPipe(batchSentimentRequestSchema)) body: BatchSentimentRequest, @Res({ passthrough: true }) res: Response): Promise<BatchSentimentResponseDto> {
+    const { results, model } = await this.sentiment.analyseMany(body.texts, body.model);
+    setModelHeaders(res, model);
+    return { results };
   }
 }

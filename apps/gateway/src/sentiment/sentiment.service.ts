@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { countCodePoints, type Prediction, type SentimentResponseDto } from '@sentiment-ops/contracts';
-import { InferenceClient } from '@sentiment-ops/inference-client';
+import { countCodePoints, type ModelDescriptor, type Prediction, type SentimentResponseDto } from '@sentiment-ops/contracts';
+import { InferenceClient, InferenceException, InferenceFailure } from '@sentiment-ops/inference-client';
+import { fieldError } from '../common/request-validation';
+
+export interface AnalysedTexts {
+  results: SentimentResponseDto[];
+  /** The model that answered (name and content version). */
+  model: ModelDescriptor;
+}
 import { GatewayTelemetry } from '../metrics/gateway-telemetry';
 
 @Injectable()
@@ -10,24 +17,27 @@ export class SentimentService {
     private readonly telemetry: GatewayTelemetry,
   ) {}
 
-  async analyse(text: string): Promise<SentimentResponseDto> {
-    const [result] = await this.analyseMany([text]);
-    return result;
+  async analyse(text: string, model?: string): Promise<AnalysedTexts> {
+    return this.analyseMany([text], model);
   }
 
   /** Results in input order; metrics observe latency once per request and the rest per text. */
-  async analyseMany(texts: string[]): Promise<SentimentResponseDto[]> {
+  async analyseMany(texts: string[], model?: string): Promise<AnalysedTexts> {
     const started = performance.now();
-    const response = await this.inference.predict(texts);
+    const response = await this.inference.predict(texts, { model }).catch((error: unknown) => {
+      if (error instanceof InferenceException && error.failure === InferenceFailure.ModelNotFound) throw fieldError('body', 'model', error.message, 'unknown_model');
+      throw error;
+    });
     const { sentiment } = this.telemetry;
     sentiment.predictionLatency.observe((performance.now() - started) / 1000);
-    return response.predictions.map((prediction, index) => {
+    const results = response.predictions.map((prediction, index) => {
       const text = texts[index];
       sentiment.predictionsTotal.inc({ sentiment: prediction.label });
       sentiment.textLength.observe(countCodePoints(text));
       sentiment.confidence.observe(prediction.confidence);
       return toResponse(text, prediction);
     });
+    return { results, model: response.model };
   }
 }
 

@@ -13,6 +13,9 @@ export class SentimentRequestDto {
     example: 'I love the new update, great job @devteam! https://example.com',
   })
   text!: string;
+
+  @ApiProperty({ required: false, description: 'Model to predict with (registered name, hub id or model folder); the replicas\' default when absent. The answering model and version come back in the X-Model and X-Model-Version headers.', example: 'sentiment-lite' })
+  model?: string;
 }
 
 export class BatchSentimentRequestDto {
@@ -24,6 +27,9 @@ export class BatchSentimentRequestDto {
     example: ['Best day ever!', 'The train is late again.', 'The meeting is at 3pm.'],
   })
   texts!: string[];
+
+  @ApiProperty({ required: false, description: 'Model to predict with; see SentimentRequestDto.model.', example: 'sentiment-lite' })
+  model?: string;
 }
 
 export class SentimentProbabilitiesDto {

@@ -21,8 +21,11 @@ export const sentimentTextSchema = z
     }
   });
 
+/** Optional model to predict with: a registered name, hub id or model folder known to the replicas. */
+export const modelNameSchema = z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' }).max(512, { error: 'must be at most 512 characters' });
+
 export const sentimentRequestSchema = z.object(
-  { text: sentimentTextSchema },
+  { text: sentimentTextSchema, model: modelNameSchema.optional() },
   { error: 'request body must be a JSON object' },
 );
 
@@ -32,6 +35,7 @@ export const batchSentimentRequestSchema = z.object(
       .array(sentimentTextSchema, { error: (issue) => (issue.input === undefined ? 'is required' : 'must be an array of strings') })
       .min(minBatchItems, { error: `must contain at least ${minBatchItems} text` })
       .max(maxBatchItems, { error: `must contain at most ${maxBatchItems} texts` }),
+    model: modelNameSchema.optional(),
   },
   { error: 'request body must be a JSON object' },
 );
