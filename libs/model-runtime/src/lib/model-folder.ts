@@ -27,3 +27,13 @@ export const validateModelFolder = (folder: string, dtype: ModelDtype): void => 
     }
   }
 };
+
+/** config.json `model_type` of a local model folder (undefined when absent or unreadable). */
+export const readModelType = (folder: string): string | undefined => {
+  try {
+    const config = JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) as { model_type?: unknown };
+    return typeof config.model_type === 'string' ? config.model_type : undefined;
+  } catch {
+    return undefined;
+  }
+};

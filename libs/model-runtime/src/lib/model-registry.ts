@@ -28,10 +28,16 @@ export const modelRegistrySchema = z.record(z.string().min(1), modelRegistryEntr
 export type ModelRegistry = z.infer<typeof modelRegistrySchema>;
 
 export const DEFAULT_MODEL_NAME = 'cardiffnlp/twitter-roberta-base-sentiment-latest';
+export const LITE_MODEL_NAME = 'sentiment-lite';
 
-/** The production model: cardiffnlp's weights, served from their ONNX export. */
+/**
+ * The production model (cardiffnlp's weights, served from their ONNX export) and the project's own
+ * offline model, trained by `npm run train:lite` and committed under models/ (paths are relative to
+ * the working directory: the repository root, or /app in the images).
+ */
 export const BUILT_IN_MODEL_REGISTRY: ModelRegistry = {
   [DEFAULT_MODEL_NAME]: { source: 'Xenova/twitter-roberta-base-sentiment-latest', revision: 'main' },
+  [LITE_MODEL_NAME]: { source: './models/sentiment-lite', revision: 'local', dtype: 'fp32' },
 };
 
 export interface ResolvedModelSpec {

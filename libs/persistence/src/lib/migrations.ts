@@ -68,6 +68,66 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: 2,
+    name: 'create_model_registry',
+    sql: `
+      CREATE TABLE models (
+        -- '@' separates a name from a version or alias in references (name@2, name@production).
+        name        text PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 128 AND position('@' IN name) = 0),
+        description text,
+        created_at  timestamptz NOT NULL DEFAULT now()
+      );
+
+      CREATE TABLE model_versions (
+        model               text NOT NULL REFERENCES models (name),
+        version             integer NOT NULL CHECK (version > 0), -- 1, 2, … per model
+        base_model          text, -- reference of the model it was fine-tuned from, e.g. sentiment-lite@1
+        source_dataset      text NOT NULL,
+        training_parameters jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(training_parameters) = 'object'),
+        metrics             jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(metrics) = 'object'),
+        uri                 text NOT NULL, -- folder or URI of the artifact
+        content_version     text NOT NULL, -- hash of the weights
+        created_at          timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (model, version)
+      );
+
+      CREATE TABLE model_aliases (
+        model      text NOT NULL,
+        alias      text NOT NULL CHECK (alias ~ '^[a-z][a-z0-9_-]{0,62}$'), -- never a number: name@2 is a version
+        version    integer NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (model, alias),
+        FOREIGN KEY (model, version) REFERENCES model_versions (model, version)
+      );
+
+      CREATE TABLE training_runs (
+        id            uuid PRIMARY KEY,
+        kind          text NOT NULL CHECK (kind IN ('train-lite', 'fine-tune')),
+        status        text NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'completed', 'failed')),
+        base_model    text,
+        dataset       text NOT NULL,
+        split         text NOT NULL,
+        parameters    jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(parameters) = 'object'),
+        epochs        jsonb NOT NULL DEFAULT '[]' CHECK (jsonb_typeof(epochs) = 'array'), -- one object per epoch
+        final_metrics jsonb,
+        model         text,
+        version       integer,
+        mlflow_run_id text,
+        error         text,
+        started_at    timestamptz NOT NULL DEFAULT now(),
+        finished_at   timestamptz,
+        FOREIGN KEY (model, version) REFERENCES model_versions (model, version),
+        CONSTRAINT training_runs_model_and_version CHECK ((model IS NULL) = (version IS NULL)),
+        CONSTRAINT training_runs_finished CHECK ((status = 'running') = (finished_at IS NULL)),
+        CONSTRAINT training_runs_completed_has_metrics CHECK (status <> 'completed' OR final_metrics IS NOT NULL)
+      );
+
+      CREATE INDEX training_runs_started_at_idx ON training_runs (started_at DESC, id DESC);
+      -- Lineage: which runs produced (or fine-tuned from) a model.
+      CREATE INDEX training_runs_model_idx ON training_runs (model, version) WHERE model IS NOT NULL;
+    `,
+  },
 ];
 
 /** How a migration is named in logs and in `runMigrations`' result, e.g. `0001_create_evaluation_runs`. */

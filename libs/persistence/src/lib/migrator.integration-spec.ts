@@ -1,11 +1,13 @@
 import type { Pool } from 'pg';
-import { MIGRATIONS, type Migration } from './migrations';
+import { MIGRATIONS, migrationLabel, type Migration } from './migrations';
 import { runMigrations } from './migrator';
 import { PersistenceErrorCode } from './persistence.errors';
 import { createPgPool } from './pg-pool';
 import { createTestDatabase } from '../test/test-database';
 
 describe('runMigrations', () => {
+  // Test-only migrations go after the shipped ones.
+  const nextId = MIGRATIONS[MIGRATIONS.length - 1].id + 1;
   const drops: Array<() => Promise<void>> = [];
   const pools: Pool[] = [];
   const freshDatabase = async (): Promise<string> => {
@@ -28,33 +30,52 @@ describe('runMigrations', () => {
 
   it('applies each migration once and is idempotent', async () => {
     const p = pool(await freshDatabase());
-    expect(await runMigrations(p)).toEqual(['0001_create_evaluation_runs']);
+    expect(await runMigrations(p)).toEqual(['0001_create_evaluation_runs', '0002_create_model_registry']);
     expect(await runMigrations(p)).toEqual([]);
-    expect(await tables(p)).toEqual(['evaluation_class_metrics', 'evaluation_runs', 'schema_migrations']);
-    const { rows } = await p.query('SELECT id, name FROM schema_migrations');
-    expect(rows).toEqual([{ id: 1, name: 'create_evaluation_runs' }]);
+    expect(await tables(p)).toEqual([
+      'evaluation_class_metrics',
+      'evaluation_runs',
+      'model_aliases',
+      'model_versions',
+      'models',
+      'schema_migrations',
+      'training_runs',
+    ]);
+    const { rows } = await p.query('SELECT id, name FROM schema_migrations ORDER BY id');
+    expect(rows).toEqual([
+      { id: 1, name: 'create_evaluation_runs' },
+      { id: 2, name: 'create_model_registry' },
+    ]);
+  });
+
+  it('upgrades a database that only has the first migration', async () => {
+    const p = pool(await freshDatabase());
+    expect(await runMigrations(p, MIGRATIONS.slice(0, 1))).toEqual(['0001_create_evaluation_runs']);
+    expect(await runMigrations(p)).toEqual(['0002_create_model_registry']);
+    expect(await runMigrations(p)).toEqual([]);
   });
 
   it('lets processes starting at once race without failing or applying twice', async () => {
     const url = await freshDatabase();
     // A slow second migration widens the window in which an unlocked runner would collide.
-    const migrations: Migration[] = [...MIGRATIONS, { id: 2, name: 'slow', sql: 'SELECT pg_sleep(0.3); CREATE TABLE slow_marker (id int);' }];
+    const slow: Migration = { id: nextId, name: 'slow', sql: 'SELECT pg_sleep(0.3); CREATE TABLE slow_marker (id int);' };
+    const migrations: Migration[] = [...MIGRATIONS, slow];
     const results = await Promise.all([pool(url), pool(url), pool(url)].map((p) => runMigrations(p, migrations)));
-    expect(results.flat().sort()).toEqual(['0001_create_evaluation_runs', '0002_slow']);
-    expect((await pool(url).query('SELECT count(*)::int AS n FROM schema_migrations')).rows[0].n).toBe(2);
+    expect(results.flat().sort()).toEqual(migrations.map(migrationLabel));
+    expect((await pool(url).query('SELECT count(*)::int AS n FROM schema_migrations')).rows[0].n).toBe(migrations.length);
   });
 
   it('rolls a failing migration back entirely and releases the lock', async () => {
     const url = await freshDatabase();
     const p = pool(url);
-    const broken: Migration = { id: 2, name: 'broken', sql: 'CREATE TABLE half_done (id int); SELECT 1 / 0;' };
+    const broken: Migration = { id: nextId, name: 'broken', sql: 'CREATE TABLE half_done (id int); SELECT 1 / 0;' };
     await expect(runMigrations(p, [...MIGRATIONS, broken])).rejects.toMatchObject({
       code: PersistenceErrorCode.MigrationFailed,
-      message: expect.stringContaining('0002_broken'),
+      message: expect.stringContaining(migrationLabel(broken)),
     });
-    // Migration 1 committed on its own; the broken one left nothing behind.
+    // The shipped migrations committed on their own; the broken one left nothing behind.
     expect(await tables(p)).not.toContain('half_done');
-    expect((await p.query('SELECT id FROM schema_migrations')).rows).toEqual([{ id: 1 }]);
+    expect((await p.query('SELECT id FROM schema_migrations ORDER BY id')).rows).toEqual(MIGRATIONS.map(({ id }) => ({ id })));
     // Another runner is not blocked by a leftover advisory lock.
     expect(await runMigrations(pool(url))).toEqual([]);
   });

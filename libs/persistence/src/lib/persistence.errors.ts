@@ -5,6 +5,11 @@ export const PersistenceErrorCode = {
   MigrationDrift: 'MIGRATION_DRIFT',
   MigrationFailed: 'MIGRATION_FAILED',
   CorruptRow: 'CORRUPT_ROW',
+  // Model registry: NOT_FOUND codes map to 404 at the edge, INVALID_* to 400.
+  ModelNotFound: 'MODEL_NOT_FOUND',
+  VersionNotFound: 'VERSION_NOT_FOUND',
+  InvalidAlias: 'INVALID_ALIAS',
+  InvalidReference: 'INVALID_REFERENCE',
 } as const;
 export type PersistenceErrorCode = (typeof PersistenceErrorCode)[keyof typeof PersistenceErrorCode];
 

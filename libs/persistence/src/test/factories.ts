@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ClassificationReport, EvaluationParameters } from '@sentiment-ops/contracts';
+import type { RegisterModelVersion } from '../lib/model-registry.types';
+import type { StartTrainingRun } from '../lib/training-run.types';
 
 export const newRunId = (): string => randomUUID();
 
@@ -34,5 +36,27 @@ export const classificationReportFixture = (overrides: Partial<ClassificationRep
     [0, 1, 2],
   ],
   zeroDivision: 0,
+  ...overrides,
+});
+
+/** A registration of `sentiment-lite` with a unique content hash per call. */
+export const modelVersionInput = (overrides: Partial<RegisterModelVersion> = {}): RegisterModelVersion => {
+  const hash = randomUUID().replace(/-/g, '');
+  return {
+    name: 'sentiment-lite',
+    sourceDataset: 'tweet_eval/sentiment:train',
+    trainingParameters: { epochs: 5, learningRate: 0.05, features: { wordNgrams: [1, 2], charNgrams: [3, 5] } },
+    metrics: { validation: { macroRecall: 0.61, macroF1: 0.6 }, test: { macroRecall: 0.6, accuracy: 0.62 } },
+    uri: `models/sentiment-lite/${hash.slice(0, 8)}`,
+    contentVersion: `sha256:${hash}`,
+    ...overrides,
+  };
+};
+
+export const trainingRunInput = (overrides: Partial<StartTrainingRun> = {}): StartTrainingRun => ({
+  kind: 'train-lite',
+  dataset: 'tweet_eval',
+  split: 'train',
+  parameters: { epochs: 3, learningRate: 0.05, seed: 42 },
   ...overrides,
 });
