@@ -1,7 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { createPgPool, EvaluationRunRepository } from '@sentiment-ops/persistence';
+import { createPgPool, EvaluationRunRepository, ModelRegistryRepository } from '@sentiment-ops/persistence';
+import { ModelReferenceResolver } from './models/model-reference.resolver';
+import { ModelsController } from './models/models.controller';
 import type { Pool } from 'pg';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { PG_POOL, PgPoolLifecycle } from './common/pg-pool.lifecycle';
@@ -27,7 +29,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [TerminusModule.forRoot({ errorLogStyle: 'pretty', logger: false })],
-      controllers: [SentimentController, EvaluationsController, HealthController, MetricsController, UiController],
+      controllers: [SentimentController, EvaluationsController, ModelsController, HealthController, MetricsController, UiController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GatewayTelemetry, useValue: new GatewayTelemetry() },
@@ -41,6 +43,8 @@ export class AppModule {
         evaluationQueueProvider,
         EvaluationQueueLifecycle,
         EvaluationsService,
+        { provide: ModelRegistryRepository, inject: [PG_POOL], useFactory: (pool: Pool) => new ModelRegistryRepository(pool) },
+        ModelReferenceResolver,
         RedisHealthIndicator,
         SystemHealthService,
         ReadinessService,

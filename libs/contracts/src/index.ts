@@ -8,3 +8,4 @@ export * from './lib/evaluation/evaluation.types';
 export * from './lib/evaluation/evaluation.queue';
 export * from './lib/evaluation/evaluation.schemas';
 export * from './lib/evaluation/evaluation.dto';
+export * from './lib/models/models.api';

@@ -15,6 +15,7 @@ import { EvaluationRunRepository } from '@sentiment-ops/persistence';
 import type { Queue } from 'bullmq';
 import { fieldError } from '../common/request-validation';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
+import { ModelReferenceResolver } from '../models/model-reference.resolver';
 import { EVALUATION_QUEUE } from './evaluation-queue.provider';
 
 @Injectable()
@@ -24,6 +25,7 @@ export class EvaluationsService {
     @Inject(EVALUATION_QUEUE) private readonly queue: Queue<EvaluateDatasetJobData>,
     private readonly runs: EvaluationRunRepository,
     private readonly inference: InferenceClient,
+    private readonly models: ModelReferenceResolver,
   ) {}
 
   /** Validates everything that can be known up front, records the run, then enqueues it. */
@@ -36,10 +38,11 @@ export class EvaluationsService {
     if (samples !== null && samples > this.config.evaluation.maxSamples) {
       throw fieldError('query', 'samples', `must be at most ${this.config.evaluation.maxSamples} (MAX_EVAL_SAMPLES)`, 'too_big');
     }
-    if (query.model_name) await this.checkModel(query.model_name);
+    const modelName = query.model_name ? await this.models.resolve(query.model_name, 'model_name', 'query') : null;
+    if (modelName) await this.checkModel(modelName);
 
     const runId = randomUUID();
-    const params = { dataset: dataset.name, split: query.split, samples, sampling: query.sampling, seed: query.seed, modelName: query.model_name ?? null };
+    const params = { dataset: dataset.name, split: query.split, samples, sampling: query.sampling, seed: query.seed, modelName };
     await this.runs.create(runId, params);
     await this.queue.add(JobName.EvaluateDataset, { ...params, runId }, { ...EVALUATION_JOB_OPTIONS, jobId: runId });
     return {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { countCodePoints, type ModelDescriptor, type Prediction, type SentimentResponseDto } from '@sentiment-ops/contracts';
 import { InferenceClient, InferenceException, InferenceFailure } from '@sentiment-ops/inference-client';
 import { fieldError } from '../common/request-validation';
+import { ModelReferenceResolver } from '../models/model-reference.resolver';
 
 export interface AnalysedTexts {
   results: SentimentResponseDto[];
@@ -15,6 +16,7 @@ export class SentimentService {
   constructor(
     private readonly inference: InferenceClient,
     private readonly telemetry: GatewayTelemetry,
+    private readonly models: ModelReferenceResolver,
   ) {}
 
   async analyse(text: string, model?: string): Promise<AnalysedTexts> {
@@ -24,7 +26,8 @@ export class SentimentService {
   /** Results in input order; metrics observe latency once per request and the rest per text. */
   async analyseMany(texts: string[], model?: string): Promise<AnalysedTexts> {
     const started = performance.now();
-    const response = await this.inference.predict(texts, { model }).catch((error: unknown) => {
+    const target = model ? await this.models.resolve(model, 'model', 'body') : undefined;
+    const response = await this.inference.predict(texts, { model: target }).catch((error: unknown) => {
       if (error instanceof InferenceException && error.failure === InferenceFailure.ModelNotFound) throw fieldError('body', 'model', error.message, 'unknown_model');
       throw error;
     });

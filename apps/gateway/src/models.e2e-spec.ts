@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPgPool, migrateDatabase, ModelRegistryRepository } from '@sentiment-ops/persistence';
+import {
+  buildTinyModelInto,
+  createTestDatabase,
+  deleteKeys,
+  ensureTinyModel,
+  startInferenceReplica,
+  TEST_REDIS_URL,
+  uniquePrefix,
+  type InferenceReplica,
+  type TestDatabase,
+} from '@sentiment-ops/testing';
+import type { Pool } from 'pg';
+import { startGateway, type RunningGateway } from './test/gateway-harness';
+
+// The model registry API and serving by registry reference, over real Postgres, Redis and a replica.
+describe('model registry (gateway + inference, Postgres)', () => {
+  const prefix = uniquePrefix('models');
+  let database: TestDatabase;
+  let pool: Pool;
+  let registry: ModelRegistryRepository;
+  let work: string;
+  let replica: InferenceReplica;
+  let gateway: RunningGateway;
+  const versions: { uri: string }[] = [];
+
+  beforeAll(async () => {
+    const model = await ensureTinyModel();
+    database = await createTestDatabase('models');
+    await migrateDatabase(database.url);
+    pool = createPgPool({ url: database.url, applicationName: 'models-e2e' });
+    registry = new ModelRegistryRepository(pool);
+    work = mkdtempSync(join(tmpdir(), 'registry-models-'));
+    for (const seed of [101, 202]) {
+      const info = await buildTinyModelInto(join(work, `v${seed}`), { seed });
+      versions.push({ uri: info.dir });
+    }
+    replica = await startInferenceReplica({ REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, MODEL_ID: model, HF_HUB_OFFLINE: '1', INTRA_OP_THREADS: '1', MAX_LOADED_MODELS: '4' });
+    gateway = await startGateway({ REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, DATABASE_URL: database.url });
+  }, 120_000);
+
+  afterAll(async () => {
+    await gateway?.close();
+    await replica?.stop();
+    await pool?.end();
+    await database?.drop();
+    await deleteKeys(prefix);
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  const register = (index: number) =>
+    registry.registerVersion({ name: 'tiny-tuned', sourceDataset: 'synthetic', trainingParameters: { seed: index }, metrics: { validation: { macroF1: 0.5 } }, uri: versions[index].uri, contentVersion: `v${index}` });
+
+  it('lists models, shows versions and moves aliases', async () => {
+    await register(0);
+    await register(1);
+    const list = await gateway.get('/api/v1/models');
+    expect(list.status).toBe(200);
+    expect(list.body).toEqual([expect.objectContaining({ name: 'tiny-tuned', latestVersion: 2, versionCount: 2 })]);
+
+    const moved = await gateway.post('/api/v1/models/tiny-tuned/aliases', { alias: 'candidate', version: 2 });
+    expect(moved).toMatchObject({ status: 200, body: { name: 'tiny-tuned', alias: 'candidate', version: 2, previous: null } });
+    const details = await gateway.get('/api/v1/models/tiny-tuned');
+    expect(details.body.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
+    expect(details.body.aliases).toEqual({ candidate: 2 });
+
+    expect((await gateway.post('/api/v1/models/tiny-tuned/aliases', { alias: 'candidate', version: 9 })).status).toBe(404);
+    expect((await gateway.post('/api/v1/models/nope/aliases', { alias: 'candidate', version: 1 })).status).toBe(404);
+    const badAlias = await gateway.post('/api/v1/models/tiny-tuned/aliases', { alias: 'Prod!', version: 1 });
+    expect(badAlias.status).toBe(422);
+    expect(badAlias.body.detail[0].field).toBe('alias');
+    expect((await gateway.get('/api/v1/models/nope')).status).toBe(404);
+  });
+
+  it('serves name@version and name@alias references from the registry', async () => {
+    const pinned = await gateway.post('/api/v1/sentiment', { text: 'pinned version', model: 'tiny-tuned@1' });
+    expect(pinned.status).toBe(200);
+    expect(decodeURIComponent(pinned.headers.get('x-model') ?? '')).toBe(versions[0].uri);
+    const aliased = await gateway.post('/api/v1/sentiment', { text: 'pinned version', model: 'tiny-tuned@candidate' });
+    expect(decodeURIComponent(aliased.headers.get('x-model') ?? '')).toBe(versions[1].uri);
+    const missing = await gateway.post('/api/v1/sentiment', { text: 'x', model: 'tiny-tuned@staging' });
+    expect(missing.status).toBe(422);
+    expect(missing.body.detail[0].field).toBe('model');
+  });
+
+  it('keeps answering while the production alias moves, then serves the new version', async () => {
+    await registry.setAlias('tiny-tuned', 'production', 1);
+    const first = await gateway.post('/api/v1/sentiment', { text: 'warm', model: 'tiny-tuned' });
+    expect(decodeURIComponent(first.headers.get('x-model') ?? '')).toBe(versions[0].uri);
+
+    let switched = false;
+    const statuses: number[] = [];
+    const load = (async () => {
+      for (let i = 0; i < 60; i++) {
+        const response = await gateway.post('/api/v1/sentiment/batch', { texts: [`request ${i}`, 'under load'], model: 'tiny-tuned' });
+        statuses.push(response.status);
+        if (i === 20 && !switched) {
+          switched = true;
+          await gateway.post('/api/v1/models/tiny-tuned/aliases', { alias: 'production', version: 2 });
+        }
+      }
+    })();
+    const concurrent = Promise.all(Array.from({ length: 40 }, (_, i) => gateway.post('/api/v1/sentiment', { text: `parallel ${i}`, model: 'tiny-tuned' }).then((r) => statuses.push(r.status))));
+    await Promise.all([load, concurrent]);
+    expect(statuses).toHaveLength(100);
+    expect(new Set(statuses)).toEqual(new Set([200]));
+    const after = await gateway.post('/api/v1/sentiment', { text: 'after the switch', model: 'tiny-tuned' });
+    expect(decodeURIComponent(after.headers.get('x-model') ?? '')).toBe(versions[1].uri);
+  }, 60_000);
+});
