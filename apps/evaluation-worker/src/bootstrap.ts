@@ -30,7 +30,6 @@ export const startWorker = async (
   if (applied.length > 0) logger.log(`applied migrations: ${applied.join(', ')}`, 'Bootstrap');
 
   const app = await NestFactory.create(WorkerModule.register(config), { logger, bufferLogs: true });
-  app.enableShutdownHooks();
   const queueConnection = new Redis(config.redis.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true, disconnectTimeout: 500 });
   queueConnection.on('error', () => undefined);
   const queue = new Queue(QueueName.Evaluation, { connection: queueConnection, prefix: `${config.redis.prefix}:bull` });

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { exitOnConfigError } from '@sentiment-ops/config';
-import { startWorker } from './bootstrap';
+import { exitGracefullyOnSignals, exitOnConfigError } from '@sentiment-ops/config';
+import { createWorkerLogger, startWorker } from './bootstrap';
 import { loadWorkerConfig, type WorkerConfig } from './config/worker.config';
 
 const main = async (): Promise<void> => {
@@ -11,7 +11,9 @@ const main = async (): Promise<void> => {
     return exitOnConfigError(error);
   }
   try {
-    await startWorker(config);
+    const logger = createWorkerLogger(config);
+    const { app } = await startWorker(config, logger);
+    exitGracefullyOnSignals(app, logger);
   } catch (error) {
     process.stderr.write(`evaluation-worker: failed to start: ${(error as Error).message}\n`);
     process.exit(1);

@@ -16,7 +16,6 @@ export const createGatewayLogger = (config: GatewayConfig): LoggerService =>
 /** Builds the gateway (not yet listening), so tests boot exactly what production runs. */
 export const createGateway = async (config: GatewayConfig, logger: LoggerService = createGatewayLogger(config)): Promise<INestApplication> => {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), { logger, bufferLogs: true, bodyParser: false });
-  app.enableShutdownHooks();
   app.use(requestIdMiddleware);
   app.use(httpObserver(app.get(GatewayTelemetry).http, logger));
   app.useBodyParser('json', { limit: config.http.bodyLimit });

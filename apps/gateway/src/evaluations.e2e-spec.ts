@@ -116,7 +116,7 @@ describe('evaluations (gateway + worker + inference, Redis + Postgres)', () => {
     expect(before).toMatch(/evaluation_jobs_total\{[^}]*state="completed"[^}]*\} 1/);
     expect(before).toMatch(/evaluation_queue_jobs\{[^}]*state="waiting"[^}]*\} 0/);
 
-    expect(await worker.stop('SIGTERM')).not.toBeUndefined();
+    expect(await worker.stop('SIGTERM')).toBe(0); // graceful: finishes, closes, exits 0
     const restarted = await startWorker();
     expect(gaugeValue(await restarted.metrics(), 'model_accuracy', target)).toBeCloseTo(report.accuracy, 10);
   }, 120_000);

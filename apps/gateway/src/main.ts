@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { exitOnConfigError } from '@sentiment-ops/config';
+import { exitGracefullyOnSignals, exitOnConfigError } from '@sentiment-ops/config';
 import { migrateDatabase } from '@sentiment-ops/persistence';
 import { createGateway, createGatewayLogger } from './bootstrap';
 import { loadGatewayConfig, type GatewayConfig } from './config/gateway.config';
@@ -18,6 +18,7 @@ const main = async (): Promise<void> => {
     (error: Error) => logger.warn(`database migrations failed (evaluation endpoints will answer 503 until Postgres is back): ${error.message}`, 'Bootstrap'),
   );
   const app = await createGateway(config, logger);
+  exitGracefullyOnSignals(app, logger);
   await app.listen(config.http.port, config.http.host);
   logger.log(`listening on http://${config.http.host}:${config.http.port} (docs at /docs)`, 'Bootstrap');
 };

@@ -103,6 +103,22 @@ describe('gateway with several inference replicas', () => {
     expect(health.body.model.status).toBe('unavailable');
   }, 30_000);
 
+  it('stops a replica on SIGTERM under load: it finishes what it holds, exits 0, and nothing is lost', async () => {
+    const prefix = newPrefix('sigterm');
+    const [leaving, staying] = await Promise.all([
+      startInferenceReplica(replicaEnv(prefix, { REPLICA_ID: 'leaving' })),
+      startInferenceReplica(replicaEnv(prefix, { REPLICA_ID: 'staying' })),
+    ]);
+    track(running.replicas, staying);
+    const gateway = track(running.gateways, await startGateway({ REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, INFERENCE_TIMEOUT_MS: '15000' }));
+    const inFlight = Promise.all(Array.from({ length: 60 }, (_, i) => gateway.post('/api/v1/sentiment', { text: `last words ${i}` })));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(await leaving.stop('SIGTERM')).toBe(0);
+    const responses = await inFlight;
+    expect(responses.map((r) => r.status)).toEqual(Array(60).fill(200));
+    expect(leaving.output()).toContain('SIGTERM received');
+  }, 40_000);
+
   it('answers 503 at once when Redis is unreachable', async () => {
     const gateway = track(running.gateways, await startGateway({ REDIS_URL: 'redis://127.0.0.1:1', REDIS_PREFIX: newPrefix('no-redis'), INFERENCE_TIMEOUT_MS: '10000', HEALTH_TIMEOUT_MS: '500' }));
     const started = Date.now();

@@ -1,4 +1,4 @@
-import { ConsoleLogger, type INestApplication } from '@nestjs/common';
+import { ConsoleLogger, type INestApplication, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { INFERENCE_LANES, INFERENCE_SERVICE } from '@sentiment-ops/contracts';
 import { readStreamStats, RedisStreamsServer } from '@sentiment-ops/redis-rpc';
@@ -21,9 +21,11 @@ export interface InferenceApp {
  * model download), then the default model, then the RPC server, so no request is read before the
  * replica can compute it.
  */
-export const startInference = async (config: InferenceConfig, logger = new ConsoleLogger({ prefix: 'inference', json: config.logFormat === 'json', colors: Boolean(process.stdout.isTTY) && config.logFormat !== 'json' })): Promise<InferenceApp> => {
+export const createInferenceLogger = (config: InferenceConfig): ConsoleLogger =>
+  new ConsoleLogger({ prefix: 'inference', json: config.logFormat === 'json', colors: Boolean(process.stdout.isTTY) && config.logFormat !== 'json' });
+
+export const startInference = async (config: InferenceConfig, logger: LoggerService = createInferenceLogger(config)): Promise<InferenceApp> => {
   const app = await NestFactory.create(InferenceModule.register(config), { logger, bufferLogs: true });
-  app.enableShutdownHooks();
   await app.listen(config.http.port, '0.0.0.0');
   const address = app.getHttpServer().address();
   const httpPort = typeof address === 'object' && address ? address.port : config.http.port;

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { exitOnConfigError } from '@sentiment-ops/config';
+import { exitGracefullyOnSignals, exitOnConfigError } from '@sentiment-ops/config';
 import { loadInferenceConfig, type InferenceConfig } from './config/inference.config';
-import { startInference } from './bootstrap';
+import { createInferenceLogger, startInference } from './bootstrap';
 
 const main = async (): Promise<void> => {
   let config: InferenceConfig;
@@ -11,7 +11,9 @@ const main = async (): Promise<void> => {
     return exitOnConfigError(error);
   }
   try {
-    await startInference(config);
+    const logger = createInferenceLogger(config);
+    const { app } = await startInference(config, logger);
+    exitGracefullyOnSignals(app, logger);
   } catch (error) {
     // A replica that cannot load its model must not look alive: exit so the supervisor restarts it.
     process.stderr.write(`inference: failed to start: ${(error as Error).message}\n`);

@@ -1,1 +1,2 @@
 export * from './lib/parse-env';
+export * from './lib/graceful-shutdown';
