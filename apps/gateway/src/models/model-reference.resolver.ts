@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ModelRegistryRepository, PersistenceException } from '@sentiment-ops/persistence';
+import { MODEL_NAME_PATTERN, ModelRegistryRepository, PersistenceException } from '@sentiment-ops/persistence';
 import { fieldError } from '../common/request-validation';
 
 /**
@@ -8,6 +8,8 @@ import { fieldError } from '../common/request-validation';
  * unchanged (built-in names, hub ids, folders), and so do plain names while Postgres is down, so
  * predictions never depend on the database; a `name@…` reference does.
  */
+const REGISTRY_REFERENCE = new RegExp(`^${MODEL_NAME_PATTERN.source.slice(1, -1)}(@[A-Za-z0-9_-]+)?$`);
+
 @Injectable()
 export class ModelReferenceResolver {
   private readonly logger = new Logger(ModelReferenceResolver.name);
@@ -15,6 +17,8 @@ export class ModelReferenceResolver {
   constructor(private readonly registry: ModelRegistryRepository) {}
 
   async resolve(reference: string, field: string, location: 'body' | 'query'): Promise<string> {
+    // Folders and other names that cannot be registry references go to the replicas as given.
+    if (!REGISTRY_REFERENCE.test(reference)) return reference;
     const pinned = reference.includes('@');
     try {
       const version = await this.registry.resolve(reference);
