@@ -4,10 +4,12 @@ import {
   configureTransformersEnv,
   ModelPool,
   ModelRuntimeError,
+  readModelType,
   TransformerModelRuntime,
   type ModelRuntime,
   type ResolvedModelSpec,
 } from '@sentiment-ops/model-runtime';
+import { LITE_MODEL_TYPE, LiteModelError, LiteModelRuntime } from '@sentiment-ops/lite-model';
 import { INFERENCE_CONFIG, type InferenceConfig } from '../config/inference.config';
 import { InferenceTelemetry } from '../metrics/inference-metrics';
 
@@ -64,13 +66,7 @@ export class ModelService implements OnApplicationShutdown {
   private async load(spec: ResolvedModelSpec): Promise<ModelRuntime> {
     const started = performance.now();
     this.logger.log(`loading model ${spec.name} (${spec.kind} ${spec.location}, revision ${spec.revision}, dtype ${spec.dtype})`);
-    const runtime = await TransformerModelRuntime.load(spec, {
-      cacheDir: this.config.model.cacheDir,
-      intraOpNumThreads: this.config.batching.intraOpThreads,
-      maxSubBatchSize: this.config.batching.subBatchSize,
-      maxSubBatchTokens: this.config.batching.subBatchTokens,
-      maxLengthOverride: this.config.model.maxLengthOverride,
-    });
+    const runtime = spec.kind === 'local' && readModelType(spec.location) === LITE_MODEL_TYPE ? await this.loadLite(spec) : await this.loadTransformer(spec);
     const seconds = (performance.now() - started) / 1000;
     const { descriptor } = runtime;
     this.telemetry.inference.modelLoadSeconds.set({ model: descriptor.name }, seconds);
@@ -80,6 +76,26 @@ export class ModelService implements OnApplicationShutdown {
     );
     this.logger.log(`model ${descriptor.name} ready in ${seconds.toFixed(2)} s (version ${descriptor.version}, max length ${descriptor.maxLength})`);
     return runtime;
+  }
+
+  private loadTransformer(spec: ResolvedModelSpec): Promise<ModelRuntime> {
+    return TransformerModelRuntime.load(spec, {
+      cacheDir: this.config.model.cacheDir,
+      intraOpNumThreads: this.config.batching.intraOpThreads,
+      maxSubBatchSize: this.config.batching.subBatchSize,
+      maxSubBatchTokens: this.config.batching.subBatchTokens,
+      maxLengthOverride: this.config.model.maxLengthOverride,
+    });
+  }
+
+  /** The project's own sentiment-lite models: featurizer in TypeScript, one ONNX session. */
+  private async loadLite(spec: ResolvedModelSpec): Promise<ModelRuntime> {
+    try {
+      return await LiteModelRuntime.load(spec.location, { name: spec.name, intraOpNumThreads: this.config.batching.intraOpThreads });
+    } catch (error) {
+      if (error instanceof LiteModelError) throw new ModelRuntimeError(error.code, error.message, { cause: error }); // same code set
+      throw error;
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

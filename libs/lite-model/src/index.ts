@@ -1,0 +1,18 @@
+export { FEATURE_HASH, hashString } from './lib/hash';
+export { DEFAULT_FEATURIZER_SETTINGS, DEFAULT_NEGATION, DEFAULT_TOKEN_PATTERN, featurizerSettingsSchema, parseFeaturizerSettings } from './lib/featurizer-settings';
+export type { FeaturizerSettings } from './lib/featurizer-settings';
+export { Featurizer, preprocessTweet } from './lib/featurizer';
+export type { SparseMatrix, SparseVector } from './lib/featurizer';
+export { LiteClassifier, argmax, softmax } from './lib/lite-classifier';
+export type { LiteClassifierParams } from './lib/lite-classifier';
+export { selectionScores } from './lib/scores';
+export type { SelectionScores } from './lib/scores';
+export { DEFAULT_HYPER_PARAMETERS, encodeSplit, predictSplit, trainLiteClassifier, trainOnFeatures } from './lib/trainer';
+export type { EncodedSplit, EpochReport, TrainerHyperParameters, TrainingExample, TrainingResult } from './lib/trainer';
+export { LITE_ONNX_IO, LITE_ONNX_IR_VERSION, LITE_ONNX_OPSET, buildLiteOnnxModel, encodeLiteOnnxModel } from './lib/onnx-export';
+export { LITE_ARCHITECTURE, LITE_CONFIG_FILE, LITE_MODEL_TYPE, LITE_ONNX_FILE, liteModelConfig, readLiteModelFolder, writeLiteModelFolder } from './lib/model-folder';
+export type { LiteModelConfig, LiteModelFolder, LiteTrainingInfo } from './lib/model-folder';
+export { LiteModelError } from './lib/lite-model.errors';
+export type { LiteModelErrorCode } from './lib/lite-model.errors';
+export { LiteModelRuntime } from './lib/lite-model-runtime';
+export type { LiteModelLoadOptions, LitePredictStats } from './lib/lite-model-runtime';
