@@ -2,7 +2,7 @@ import { ConsoleLogger } from '@nestjs/common';
 import { ConfigValidationError } from '@sentiment-ops/config';
 import { INFERENCE_LANES, INFERENCE_SERVICE, InferencePattern, type PingResponse, type PredictResponse } from '@sentiment-ops/contracts';
 import { RedisStreamsClient } from '@sentiment-ops/redis-rpc';
-import { buildTinyModelInto, deleteKeys, ensureTinyModel, TEST_REDIS_URL, uniquePrefix } from '@sentiment-ops/testing';
+import { buildTinyModelInto, deleteKeys, ensureTinyModel, repoRoot, TEST_REDIS_URL, uniquePrefix } from '@sentiment-ops/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,5 +102,34 @@ describe('inference startup', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the committed sentiment-lite model, served by name', () => {
+  const prefix = uniquePrefix('inference-lite');
+  let replica: InferenceApp;
+  let client: RedisStreamsClient;
+
+  beforeAll(async () => {
+    // The registry path is relative to the working directory: the repository root, as for npm start.
+    process.chdir(repoRoot());
+    const config = loadInferenceConfig({ REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, MODEL_ID: 'sentiment-lite', HF_HUB_OFFLINE: '1', INFERENCE_HTTP_PORT: '0', INTRA_OP_THREADS: '1' });
+    replica = await startInference(config, quiet);
+    client = new RedisStreamsClient({ url: TEST_REDIS_URL, prefix, service: INFERENCE_SERVICE, lanes: INFERENCE_LANES });
+  }, 60_000);
+
+  afterAll(async () => {
+    await client?.close();
+    await replica?.close();
+    await deleteKeys(prefix);
+  });
+
+  it('predicts the obvious cases through the same RPC as transformer models', async () => {
+    const response = await lastValueFrom(
+      client.send<PredictResponse>(InferencePattern.Predict, { texts: ['I love this, best day ever!', 'This is awful, I hate it', 'The meeting is on Tuesday at 3pm'] }, { timeoutMs: 10_000 }),
+    );
+    expect(response.model).toMatchObject({ name: 'sentiment-lite', dtype: 'fp32' });
+    expect(response.model.version).toMatch(/^[0-9a-f]{12}$/);
+    expect(response.predictions.map((p) => p.label)).toEqual(['positive', 'negative', 'neutral']);
   });
 });
