@@ -30,13 +30,55 @@ export interface LiteTrainingInfo {
   trained_at: string;
 }
 
+/** Scores of one split under one model (a compact report: this lib cannot use @sentiment-ops/evaluation). */
+export interface LiteSplitScores {
+  samples: number;
+  accuracy: number;
+  macroRecall: number;
+  macroF1: number;
+  /** rows = true label, columns = predicted label, in the model's label order. */
+  confusionMatrix: number[][];
+}
+
+/** Scores of the held-out part of the training split and of the test split (null when none was given). */
+export interface LiteFineTuneMetrics {
+  holdout: LiteSplitScores;
+  test: LiteSplitScores | null;
+}
+
+/** How a fine-tuned model was made from a base model; written by the fine-tuning CLI, informative only. */
+export interface LiteFineTuneInfo {
+  /** The frozen base model: its folder (as given) and content version (sha256 of onnx/model.onnx, 12 hex, as served). */
+  fine_tuned_from: { folder: string; model_type: string; version: string };
+  /** `head`: only the softmax-regression weights were trained; the featurizer is the base's, unchanged. */
+  method: 'head';
+  dataset: string;
+  split: string;
+  /** Rows sampled from `split` (before the held-out part was taken out); null = all. */
+  samples: number | null;
+  /** Fraction of the sample held out (stratified) for early stopping and the held-out metrics. */
+  holdout: number;
+  /** Only reported (metrics.*.test), never used for training or selection; null = not evaluated. */
+  test_split: string | null;
+  rows: { train: number; holdout: number; test: number | null };
+  seed: number;
+  epochs: number;
+  best_epoch: number;
+  selection_metric: string;
+  hyper_parameters: Record<string, unknown>;
+  class_weights: Record<SentimentLabel, number>;
+  metrics: { before: LiteFineTuneMetrics; after: LiteFineTuneMetrics };
+  training_seconds: number;
+  trained_at: string;
+}
+
 export interface LiteModelConfig {
   model_type: typeof LITE_MODEL_TYPE;
   architectures: string[];
   id2label: Record<string, SentimentLabel>;
   label2id: Record<SentimentLabel, number>;
   featurizer: FeaturizerSettings;
-  training?: LiteTrainingInfo;
+  training?: LiteTrainingInfo | LiteFineTuneInfo;
 }
 
 /** A validated model folder. */
@@ -48,7 +90,7 @@ export interface LiteModelFolder {
   onnxPath: string;
 }
 
-export const liteModelConfig = (classifier: LiteClassifier, training?: LiteTrainingInfo): LiteModelConfig => ({
+export const liteModelConfig = (classifier: LiteClassifier, training?: LiteTrainingInfo | LiteFineTuneInfo): LiteModelConfig => ({
   model_type: LITE_MODEL_TYPE,
   architectures: [LITE_ARCHITECTURE],
   id2label: Object.fromEntries(classifier.labels.map((label, id) => [String(id), label])),
@@ -58,7 +100,7 @@ export const liteModelConfig = (classifier: LiteClassifier, training?: LiteTrain
 });
 
 /** Writes config.json and onnx/model.onnx; returns the ONNX file's size in bytes. */
-export const writeLiteModelFolder = (folder: string, classifier: LiteClassifier, training?: LiteTrainingInfo): { onnxBytes: number } => {
+export const writeLiteModelFolder = (folder: string, classifier: LiteClassifier, training?: LiteTrainingInfo | LiteFineTuneInfo): { onnxBytes: number } => {
   mkdirSync(join(folder, 'onnx'), { recursive: true });
   const onnx = encodeLiteOnnxModel(classifier, { model_type: LITE_MODEL_TYPE });
   writeFileSync(join(folder, LITE_ONNX_FILE), onnx);

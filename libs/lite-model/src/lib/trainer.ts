@@ -3,7 +3,7 @@ import { Featurizer, type SparseMatrix } from './featurizer';
 import type { FeaturizerSettings } from './featurizer-settings';
 import { argmax, LiteClassifier } from './lite-classifier';
 import { seededRandom, shuffleInPlace } from './prng';
-import { selectionScores, type SelectionScores } from './scores';
+import { selectionScores, type SelectionMetric, type SelectionScores } from './scores';
 import { SparseAdam } from './sparse-adam';
 
 export interface TrainingExample {
@@ -31,6 +31,8 @@ export interface TrainerHyperParameters {
   beta1: number;
   beta2: number;
   epsilon: number;
+  /** Validation score early stopping maximises; absent = `macroRecall` (the original behaviour). */
+  selectionMetric?: SelectionMetric;
 }
 
 export const DEFAULT_HYPER_PARAMETERS: TrainerHyperParameters = {
@@ -58,7 +60,7 @@ export interface EpochReport {
 }
 
 export interface TrainingResult {
-  /** The weights of the best epoch on validation macro recall. */
+  /** The weights of the best epoch on the validation selection metric (macro recall by default). */
   classifier: LiteClassifier;
   epochs: EpochReport[];
   bestEpoch: number;
@@ -99,9 +101,16 @@ export const predictSplit = (classifier: LiteClassifier, features: SparseMatrix)
   return out;
 };
 
+/** Starting point of training (fine-tuning): weights [buckets, classes] and bias [classes], copied, not modified. */
+export interface InitialWeights {
+  weights: Float32Array;
+  bias: Float32Array;
+}
+
 /**
  * Mini-batch Adam with lazy sparse updates (only the weight rows a batch touches move), class-balanced
- * cross-entropy, L2, a seeded shuffle, and early stopping on validation macro recall.
+ * cross-entropy, L2, a seeded shuffle, and early stopping on the validation selection metric
+ * (`hp.selectionMetric`, default macro recall). Starts from zero weights, or from `initial` (fine-tuning).
  * Single-threaded and seeded: same data, settings and seed ⇒ bit-identical weights.
  */
 export const trainOnFeatures = (
@@ -111,6 +120,7 @@ export const trainOnFeatures = (
   hp: TrainerHyperParameters,
   onEpoch?: (report: EpochReport) => void,
   labels: readonly SentimentLabel[] = SENTIMENT_LABELS,
+  initial?: InitialWeights,
 ): Omit<TrainingResult, 'featurizeSeconds'> => {
   const started = performance.now();
   const classes = labels.length;
@@ -118,7 +128,16 @@ export const trainOnFeatures = (
   const n = train.features.rows;
   if (n === 0) throw new Error('the training split is empty');
   if (validation.features.rows === 0) throw new Error('the validation split is empty (needed for early stopping)');
-  const classifier = new LiteClassifier({ featurizer, labels, weights: new Float32Array(buckets * classes), bias: new Float32Array(classes) });
+  if (initial && (initial.weights.length !== buckets * classes || initial.bias.length !== classes)) {
+    throw new Error(`initial weights have ${initial.weights.length} + ${initial.bias.length} values, expected buckets ${buckets} × classes ${classes} + ${classes}`);
+  }
+  const classifier = new LiteClassifier({
+    featurizer,
+    labels,
+    weights: initial ? Float32Array.from(initial.weights) : new Float32Array(buckets * classes),
+    bias: initial ? Float32Array.from(initial.bias) : new Float32Array(classes),
+  });
+  const metric: SelectionMetric = hp.selectionMetric ?? 'macroRecall';
   const averaging = hp.averaging !== 'none';
   const weightOpt = new SparseAdam(classifier.weights, classes, hp, averaging);
   const biasOpt = new SparseAdam(classifier.bias, classes, { ...hp, l2: 0 }, averaging);
@@ -130,7 +149,7 @@ export const trainOnFeatures = (
   const delta = new Float64Array(classes);
   const stepsTotal = hp.epochs * Math.ceil(n / hp.batchSize);
   let step = 0;
-  let best = { epoch: 0, scores: { accuracy: 0, macroRecall: -1 }, weights: classifier.weights, bias: classifier.bias };
+  let best = { epoch: 0, scores: { accuracy: -1, macroRecall: -1, macroF1: -1 } as SelectionScores, weights: classifier.weights, bias: classifier.bias };
   const reports: EpochReport[] = [];
 
   for (let epoch = 1; epoch <= hp.epochs; epoch++) {
@@ -172,7 +191,7 @@ export const trainOnFeatures = (
     // the averaged iterates are what gets evaluated and kept (plain iterates when averaging is off)
     const snapshot = new LiteClassifier({ featurizer, labels, weights: weightOpt.average(), bias: biasOpt.average() });
     const scores = selectionScores(validation.labels, predictSplit(snapshot, validation.features), classes);
-    const improved = scores.macroRecall > best.scores.macroRecall;
+    const improved = scores[metric] > best.scores[metric];
     if (improved) best = { epoch, scores, weights: snapshot.weights, bias: snapshot.bias };
     const report: EpochReport = { epoch, trainLoss: lossSum / n, validation: scores, improved, seconds: (performance.now() - epochStarted) / 1000 };
     reports.push(report);
