@@ -19,7 +19,13 @@ import {
   writeLiteModelFolder,
   type LiteFineTuneInfo,
   type LiteSplitScores,
+  LITE_ONNX_FILE,
 } from '@sentiment-ops/lite-model';
+import { hashFile } from '@sentiment-ops/model-runtime';
+import type { SentimentLabel } from '@sentiment-ops/contracts';
+import { TrainingRecorder } from './training-recorder';
+
+type LabelledText = { text: string; label: SentimentLabel };
 
 const USAGE =
   'usage: npm run finetune -- --base sentiment-lite|<model folder> --dataset mteb/amazon_reviews_multi --split train [--samples N] [--holdout 0.2] [--seed 42] [--epochs N] [--test test|none] [--out folder]';
@@ -121,6 +127,32 @@ const main = async (args: Args): Promise<void> => {
   console.log(`  ${rows.length} of ${sample.total} rows${sample.skippedInvalid ? ` (${sample.skippedInvalid} invalid skipped)` : ''}: train ${train.length}, held-out ${holdout.length}`);
 
   const testSplit = args.test;
+  const recorder = await TrainingRecorder.open({
+    kind: 'fine-tune',
+    dataset: args.dataset,
+    split: args.split,
+    baseModel: args.base,
+    parameters: { samples: args.samples, holdout: args.holdout, seed: args.seed, epochs: args.epochs },
+    outDir: args.out,
+  });
+  try {
+    await fineTuneAndWrite(args, { train, holdout, testSplit, source, started, recorder });
+  } catch (error) {
+    await recorder.fail(error as Error);
+    throw error;
+  }
+};
+
+interface FineTuneInputs {
+  train: LabelledText[];
+  holdout: LabelledText[];
+  testSplit: string | null;
+  source: LocalDatasetSource;
+  started: number;
+  recorder: TrainingRecorder;
+}
+
+const fineTuneAndWrite = async (args: Args, { train, holdout, testSplit, source, started, recorder }: FineTuneInputs): Promise<void> => {
   const result = await fineTuneLiteModel({
     baseFolder: args.baseFolder,
     train,
@@ -129,10 +161,12 @@ const main = async (args: Args): Promise<void> => {
     hyperParameters: { epochs: args.epochs },
     // opened only after training and selection are over
     test: testSplit ? () => source.rows(args.dataset, testSplit) : undefined,
-    onEpoch: (e) =>
+    onEpoch: (e) => {
+      recorder.epoch(e.epoch, { loss: e.trainLoss, holdoutAccuracy: e.validation.accuracy, holdoutMacroF1: e.validation.macroF1 });
       console.log(
         `  epoch ${e.epoch}  loss ${e.trainLoss.toFixed(4)}  held-out accuracy ${f(e.validation.accuracy)}  macro F1 ${f(e.validation.macroF1)}${e.improved ? ' *' : ''}  (${e.seconds.toFixed(1)} s)`,
-      ),
+      );
+    },
   });
   const trainingSeconds = (performance.now() - started) / 1000;
   console.log(`featurized in ${result.seconds.featurize.toFixed(1)} s, trained in ${result.seconds.train.toFixed(1)} s, evaluated in ${result.seconds.evaluate.toFixed(1)} s; kept epoch ${result.bestEpoch}`);
@@ -167,6 +201,11 @@ const main = async (args: Args): Promise<void> => {
     await runtime.dispose();
   }
   console.log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const registered = await recorder.complete({
+    finalMetrics: { holdoutBefore: result.before.holdout, holdoutAfter: result.after.holdout, testBefore: result.before.test, testAfter: result.after.test },
+    contentVersion: await hashFile(join(args.out, LITE_ONNX_FILE)),
+  });
+  if (registered) console.log(`registered ${registered} in the model registry`);
 };
 
 let args: Args;

@@ -21,7 +21,10 @@ import {
   type FeaturizerSettings,
   type LiteClassifier,
   type LiteTrainingInfo,
+  type TrainerHyperParameters,
 } from '@sentiment-ops/lite-model';
+import { hashFile } from '@sentiment-ops/model-runtime';
+import { TrainingRecorder } from './training-recorder';
 
 const USAGE =
   'usage: npm run train:lite -- --dataset tweet_eval --split train [--validation validation] [--test test|none] [--out models/sentiment-lite] [--seed N] [--epochs N] [--buckets N]';
@@ -166,13 +169,43 @@ const main = async (args: Args): Promise<void> => {
   const featurizer = { ...DEFAULT_FEATURIZER_SETTINGS, buckets: args.buckets };
   const hyperParameters = { ...DEFAULT_HYPER_PARAMETERS, seed: args.seed, epochs: args.epochs };
   console.log(`\ntraining: buckets ${featurizer.buckets}, K ${featurizer.maxFeatures}, ${JSON.stringify(hyperParameters)}`);
+  const recorder = await TrainingRecorder.open({
+    kind: 'train-lite',
+    dataset,
+    split: args.split,
+    baseModel: null,
+    parameters: { ...hyperParameters, buckets: featurizer.buckets, maxFeatures: featurizer.maxFeatures, validation: args.validation },
+    outDir: args.out,
+  });
+  try {
+    await trainAndWrite(args, { dataset, train, validation, test, featurizer, hyperParameters, started, recorder });
+  } catch (error) {
+    await recorder.fail(error as Error);
+    throw error;
+  }
+};
+
+interface TrainingInputs {
+  dataset: string;
+  train: LabelledRow[];
+  validation: LabelledRow[];
+  test: LabelledRow[] | null;
+  featurizer: FeaturizerSettings;
+  hyperParameters: TrainerHyperParameters;
+  started: number;
+  recorder: TrainingRecorder;
+}
+
+const trainAndWrite = async (args: Args, { dataset, train, validation, test, featurizer, hyperParameters, started, recorder }: TrainingInputs): Promise<void> => {
   const result = trainLiteClassifier(train, validation, {
     featurizer,
     hyperParameters,
-    onEpoch: (e) =>
+    onEpoch: (e) => {
+      recorder.epoch(e.epoch, { loss: e.trainLoss, validationAccuracy: e.validation.accuracy, validationMacroRecall: e.validation.macroRecall });
       console.log(
         `  epoch ${e.epoch}/${hyperParameters.epochs}  loss ${e.trainLoss.toFixed(4)}  validation accuracy ${e.validation.accuracy.toFixed(4)}  macro recall ${e.validation.macroRecall.toFixed(4)}${e.improved ? ' *' : ''}  (${e.seconds.toFixed(1)} s)`,
-      ),
+      );
+    },
   });
   const trainingSeconds = (performance.now() - started) / 1000;
   console.log(`featurized in ${result.featurizeSeconds.toFixed(1)} s, trained in ${result.trainSeconds.toFixed(1)} s; kept epoch ${result.bestEpoch}`);
@@ -206,6 +239,8 @@ const main = async (args: Args): Promise<void> => {
   console.log(`onnxruntime check: max |Δp| vs TypeScript ${maxDiff.toExponential(2)} on ${Math.min(512, validation.length)} validation texts`);
   if (maxDiff > 1e-5) throw new Error(`the ONNX model disagrees with the TypeScript model (max |Δp| ${maxDiff})`);
   console.log(`training time ${trainingSeconds.toFixed(1)} s (featurize + train + reports), total ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const registered = await recorder.complete({ finalMetrics: { validation: validationReport, test: testReport }, contentVersion: await hashFile(join(args.out, LITE_ONNX_FILE)) });
+  if (registered) console.log(`registered ${registered} in the model registry`);
 };
 
 let args: Args;

@@ -1,0 +1,114 @@
+/**
+ * Records a training or fine-tuning run, for the train:lite and finetune CLIs:
+ * - in Postgres when DATABASE_URL is set: a training_runs row (parameters, per-epoch metrics,
+ *   final metrics) and the resulting model version in the registry;
+ * - in MLflow when MLFLOW_TRACKING_URI is set (params, per-epoch metrics, final metrics, model version).
+ * With neither set it does nothing, so training works on a bare machine.
+ */
+import { basename, resolve } from 'node:path';
+import type { ClassificationReport } from '@sentiment-ops/contracts';
+import { TrainingTracker, type MetricTree } from '@sentiment-ops/mlflow-client';
+import { createPgPool, migrateDatabase, ModelRegistryRepository, TrainingRunRepository, type TrainingKind } from '@sentiment-ops/persistence';
+import type { Pool } from 'pg';
+
+export interface TrainingRunStart {
+  kind: TrainingKind;
+  dataset: string;
+  split: string;
+  baseModel: string | null;
+  parameters: Record<string, string | number | boolean | null>;
+  /** Folder the model will be written to; its name is the registry model name. */
+  outDir: string;
+}
+
+/** A full report or a summary of one; stored whole in the registry, scalars go to MLflow. */
+export type Scores = Pick<ClassificationReport, 'accuracy' | 'macroRecall' | 'macroF1'> & Partial<ClassificationReport>;
+
+export interface TrainingRunResult {
+  finalMetrics: Record<string, Scores | null>;
+  contentVersion: string;
+}
+
+export const scalarScores = (scores: Scores): Record<string, number> => ({
+  accuracy: scores.accuracy,
+  macroRecall: scores.macroRecall,
+  macroF1: scores.macroF1,
+  ...(scores.weightedF1 === undefined ? {} : { weightedF1: scores.weightedF1 }),
+});
+
+export class TrainingRecorder {
+  private chain: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly start: TrainingRunStart,
+    private readonly tracker: TrainingTracker,
+    private readonly pool?: Pool,
+    private readonly runId?: string,
+  ) {}
+
+  static async open(start: TrainingRunStart, env: NodeJS.ProcessEnv = process.env): Promise<TrainingRecorder> {
+    const tracker = new TrainingTracker({
+      trackingUri: env['MLFLOW_TRACKING_URI'],
+      token: env['MLFLOW_TRACKING_TOKEN'],
+      experimentName: env['MLFLOW_EXPERIMENT_NAME'] ?? 'sentiment-ops',
+      runName: `${start.kind} ${basename(start.outDir)}`,
+      tags: { kind: start.kind, dataset: start.dataset },
+    });
+    const mlflowRunId = await tracker.start({ ...start.parameters, dataset: start.dataset, split: start.split, base_model: start.baseModel });
+    const databaseUrl = env['DATABASE_URL'];
+    if (!databaseUrl) return new TrainingRecorder(start, tracker);
+    await migrateDatabase(databaseUrl, 'training');
+    const pool = createPgPool({ url: databaseUrl, applicationName: 'training' });
+    const run = await new TrainingRunRepository(pool).start({
+      kind: start.kind,
+      dataset: start.dataset,
+      split: start.split,
+      baseModel: start.baseModel,
+      parameters: start.parameters,
+      mlflowRunId,
+    });
+    console.log(`recording training run ${run.id} in Postgres${mlflowRunId ? ` and MLflow run ${mlflowRunId}` : ''}`);
+    return new TrainingRecorder(start, tracker, pool, run.id);
+  }
+
+  /** Per-epoch numbers; queued so a synchronous training loop can call it. */
+  epoch(epoch: number, metrics: Record<string, number>): void {
+    this.chain = this.chain.then(async () => {
+      await this.tracker.epoch(epoch, metrics);
+      if (this.pool && this.runId) await new TrainingRunRepository(this.pool).recordEpoch(this.runId, { epoch, ...metrics });
+    });
+  }
+
+  /** Registers the written model as a new version and closes the run. Returns `name@version` when registered. */
+  async complete(result: TrainingRunResult): Promise<string | null> {
+    await this.chain;
+    const scores: MetricTree = Object.fromEntries(Object.entries(result.finalMetrics).flatMap(([split, report]) => (report ? [[split, scalarScores(report)]] : [])));
+    const name = basename(this.start.outDir);
+    const tracked = await this.tracker.finish(scores, { name, source: resolve(this.start.outDir) });
+    if (!this.pool || !this.runId) return null;
+    try {
+      const version = await new ModelRegistryRepository(this.pool).registerVersion({
+        name,
+        baseModel: this.start.baseModel,
+        sourceDataset: `${this.start.dataset}/${this.start.split}`,
+        trainingParameters: this.start.parameters,
+        metrics: JSON.parse(JSON.stringify(result.finalMetrics)),
+        uri: resolve(this.start.outDir),
+        contentVersion: result.contentVersion,
+      });
+      await new TrainingRunRepository(this.pool).complete(this.runId, { finalMetrics: scores, model: name, version: version.version, mlflowRunId: tracked?.runId });
+      return `${name}@${version.version}`;
+    } finally {
+      await this.pool.end();
+    }
+  }
+
+  async fail(error: Error): Promise<void> {
+    await this.chain.catch(() => undefined);
+    await this.tracker.fail(error);
+    if (this.pool && this.runId) {
+      await new TrainingRunRepository(this.pool).fail(this.runId, error.message).catch(() => undefined);
+      await this.pool.end();
+    }
+  }
+}
