@@ -23,7 +23,8 @@ import {
 } from '@sentiment-ops/lite-model';
 import { hashFile } from '@sentiment-ops/model-runtime';
 import type { SentimentLabel } from '@sentiment-ops/contracts';
-import { TrainingRecorder } from './training-recorder';
+import { TrainingRecorder } from '@sentiment-ops/training-records';
+import { recordingTargetsFromEnv } from './recording-targets';
 
 type LabelledText = { text: string; label: SentimentLabel };
 
@@ -134,7 +135,7 @@ const main = async (args: Args): Promise<void> => {
     baseModel: args.base,
     parameters: { samples: args.samples, holdout: args.holdout, seed: args.seed, epochs: args.epochs },
     outDir: args.out,
-  });
+  }, recordingTargetsFromEnv());
   try {
     await fineTuneAndWrite(args, { train, holdout, testSplit, source, started, recorder });
   } catch (error) {

@@ -24,7 +24,8 @@ import {
   type TrainerHyperParameters,
 } from '@sentiment-ops/lite-model';
 import { hashFile } from '@sentiment-ops/model-runtime';
-import { TrainingRecorder } from './training-recorder';
+import { TrainingRecorder } from '@sentiment-ops/training-records';
+import { recordingTargetsFromEnv } from './recording-targets';
 
 const USAGE =
   'usage: npm run train:lite -- --dataset tweet_eval --split train [--validation validation] [--test test|none] [--out models/sentiment-lite] [--seed N] [--epochs N] [--buckets N]';
@@ -176,7 +177,7 @@ const main = async (args: Args): Promise<void> => {
     baseModel: null,
     parameters: { ...hyperParameters, buckets: featurizer.buckets, maxFeatures: featurizer.maxFeatures, validation: args.validation },
     outDir: args.out,
-  });
+  }, recordingTargetsFromEnv());
   try {
     await trainAndWrite(args, { dataset, train, validation, test, featurizer, hyperParameters, started, recorder });
   } catch (error) {

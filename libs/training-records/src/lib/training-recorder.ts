@@ -1,8 +1,8 @@
 /**
- * Records a training or fine-tuning run, for the train:lite and finetune CLIs:
- * - in Postgres when DATABASE_URL is set: a training_runs row (parameters, per-epoch metrics,
+ * Records a training or fine-tuning run (train:lite and finetune CLIs, fine-tune jobs):
+ * - in Postgres when a database URL is given: a training_runs row (parameters, per-epoch metrics,
  *   final metrics) and the resulting model version in the registry;
- * - in MLflow when MLFLOW_TRACKING_URI is set (params, per-epoch metrics, final metrics, model version).
+ * - in MLflow when a tracking URI is given (params, per-epoch metrics, final metrics, model version).
  * With neither set it does nothing, so training works on a bare machine.
  */
 import { basename, resolve } from 'node:path';
@@ -10,6 +10,15 @@ import type { ClassificationReport } from '@sentiment-ops/contracts';
 import { TrainingTracker, type MetricTree } from '@sentiment-ops/mlflow-client';
 import { createPgPool, migrateDatabase, ModelRegistryRepository, TrainingRunRepository, type TrainingKind } from '@sentiment-ops/persistence';
 import type { Pool } from 'pg';
+
+/** Where to record: each target is optional (none ⇒ the recorder does nothing). */
+export interface RecordingTargets {
+  databaseUrl?: string;
+  mlflow?: { trackingUri?: string; token?: string; experimentName?: string };
+  /** Id of the training_runs row (e.g. the job id), so a retried job does not start a second row. */
+  runId?: string;
+  log?: (line: string) => void;
+}
 
 export interface TrainingRunStart {
   kind: TrainingKind;
@@ -46,20 +55,22 @@ export class TrainingRecorder {
     private readonly runId?: string,
   ) {}
 
-  static async open(start: TrainingRunStart, env: NodeJS.ProcessEnv = process.env): Promise<TrainingRecorder> {
+  static async open(start: TrainingRunStart, where: RecordingTargets): Promise<TrainingRecorder> {
+    const log = where.log ?? (() => undefined);
     const tracker = new TrainingTracker({
-      trackingUri: env['MLFLOW_TRACKING_URI'],
-      token: env['MLFLOW_TRACKING_TOKEN'],
-      experimentName: env['MLFLOW_EXPERIMENT_NAME'] ?? 'sentiment-ops',
+      trackingUri: where.mlflow?.trackingUri,
+      token: where.mlflow?.token,
+      experimentName: where.mlflow?.experimentName ?? 'sentiment-ops',
       runName: `${start.kind} ${basename(start.outDir)}`,
       tags: { kind: start.kind, dataset: start.dataset },
     });
     const mlflowRunId = await tracker.start({ ...start.parameters, dataset: start.dataset, split: start.split, base_model: start.baseModel });
-    const databaseUrl = env['DATABASE_URL'];
+    const { databaseUrl } = where;
     if (!databaseUrl) return new TrainingRecorder(start, tracker);
     await migrateDatabase(databaseUrl, 'training');
     const pool = createPgPool({ url: databaseUrl, applicationName: 'training' });
     const run = await new TrainingRunRepository(pool).start({
+      id: where.runId,
       kind: start.kind,
       dataset: start.dataset,
       split: start.split,
@@ -67,7 +78,7 @@ export class TrainingRecorder {
       parameters: start.parameters,
       mlflowRunId,
     });
-    console.log(`recording training run ${run.id} in Postgres${mlflowRunId ? ` and MLflow run ${mlflowRunId}` : ''}`);
+    log(`recording training run ${run.id} in Postgres${mlflowRunId ? ` and MLflow run ${mlflowRunId}` : ''}`);
     return new TrainingRecorder(start, tracker, pool, run.id);
   }
 
