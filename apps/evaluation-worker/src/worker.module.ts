@@ -7,6 +7,7 @@ import { WORKER_CONFIG, type WorkerConfig } from './config/worker.config';
 import { datasetSourceProvider } from './evaluation/dataset-source.provider';
 import { EvaluateDatasetService } from './evaluation/evaluate-dataset.service';
 import { EvaluationProcessor } from './evaluation/evaluation.processor';
+import { FineTuneService } from './fine-tune/fine-tune.service';
 import { HealthController } from './health/health.controller';
 import { WorkerState } from './health/worker-state';
 import { MetricsController } from './metrics/metrics.controller';
@@ -48,6 +49,7 @@ export class WorkerModule {
         datasetSourceProvider,
         EvaluateDatasetService,
         EvaluationProcessor,
+        FineTuneService,
         WorkerState,
         ConnectionsLifecycle,
       ],

@@ -1,7 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { createPgPool, EvaluationRunRepository, ModelRegistryRepository } from '@sentiment-ops/persistence';
+import { createPgPool, EvaluationRunRepository, ModelRegistryRepository, TrainingRunRepository } from '@sentiment-ops/persistence';
+import { FineTuneService } from './models/fine-tune.service';
 import { ModelReferenceResolver } from './models/model-reference.resolver';
 import { ModelsController } from './models/models.controller';
 import type { Pool } from 'pg';
@@ -45,6 +46,8 @@ export class AppModule {
         EvaluationsService,
         { provide: ModelRegistryRepository, inject: [PG_POOL], useFactory: (pool: Pool) => new ModelRegistryRepository(pool) },
         ModelReferenceResolver,
+        { provide: TrainingRunRepository, inject: [PG_POOL], useFactory: (pool: Pool) => new TrainingRunRepository(pool) },
+        FineTuneService,
         RedisHealthIndicator,
         SystemHealthService,
         ReadinessService,

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPgPool, migrateDatabase, ModelRegistryRepository } from '@sentiment-ops/persistence';
@@ -7,7 +7,9 @@ import {
   createTestDatabase,
   deleteKeys,
   ensureTinyModel,
+  startEvaluationWorker,
   startInferenceReplica,
+  waitFor,
   TEST_REDIS_URL,
   uniquePrefix,
   type InferenceReplica,
@@ -54,12 +56,65 @@ describe('model registry (gateway + inference, Postgres)', () => {
   const register = (index: number) =>
     registry.registerVersion({ name: 'tiny-tuned', sourceDataset: 'synthetic', trainingParameters: { seed: index }, metrics: { validation: { macroF1: 0.5 } }, uri: versions[index].uri, contentVersion: `v${index}` });
 
+  it('fine-tunes sentiment-lite through a job, registers the result and serves it by name@version', async () => {
+    const datasets = join(work, 'datasets');
+    const cues = { negative: ['broke after one day', 'refund please, useless', 'terrible quality, returned it'], neutral: ['arrived on time, it is okay', 'average item, nothing special', 'does the job, fine'], positive: ['excellent, works perfectly', 'love it, great value', 'fantastic quality, recommend'] };
+    const stars = { negative: 1, neutral: 3, positive: 5 } as const;
+    const lines = (count: number, offset: number) =>
+      Array.from({ length: count }, (_, i) => {
+        const label = (['negative', 'neutral', 'positive'] as const)[i % 3];
+        return JSON.stringify({ text: `${cues[label][(i + offset) % 3]} (item ${i + offset})`, stars: stars[label] });
+      }).join('\n');
+    mkdirSync(join(datasets, 'amazon_reviews_multi_en'), { recursive: true });
+    writeFileSync(join(datasets, 'amazon_reviews_multi_en', 'train.jsonl'), lines(240, 0) + '\n');
+    writeFileSync(join(datasets, 'amazon_reviews_multi_en', 'test.jsonl'), lines(60, 1000) + '\n');
+    const worker = await startEvaluationWorker({ REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, DATABASE_URL: database.url, DATASETS_DIR: datasets, HF_HUB_OFFLINE: '1', FINETUNED_MODELS_DIR: join(work, 'finetuned') });
+    try {
+      const accepted = await gateway.post('/api/v1/models/fine-tune', { base: 'sentiment-lite', dataset: 'mteb/amazon_reviews_multi', split: 'train', holdout: 0.25, seed: 3, name: 'lite-amazon-e2e' });
+      expect(accepted.status).toBe(202);
+      expect(accepted.body).toMatchObject({ status: 'queued', name: 'lite-amazon-e2e', statusUrl: `/api/v1/models/training-runs/${accepted.body.jobId}` });
+      const run = await waitFor(
+        async () => {
+          const { body } = await gateway.get(accepted.body.statusUrl);
+          return body.status === 'running' ? undefined : body;
+        },
+        { timeoutMs: 60_000, intervalMs: 200, what: 'the fine-tuning run to finish' },
+      );
+      expect(run).toMatchObject({ kind: 'fine-tune', status: 'completed', baseModel: 'sentiment-lite', model: 'lite-amazon-e2e', version: 1, error: null });
+      expect(run.epochs.length).toBeGreaterThan(0);
+      expect(run.finalMetrics.holdoutAfter.macroF1).toBeGreaterThan(run.finalMetrics.holdoutBefore.macroF1);
+
+      const model = await gateway.get('/api/v1/models/lite-amazon-e2e');
+      expect(model.body.versions[0]).toMatchObject({ version: 1, baseModel: 'sentiment-lite', sourceDataset: 'mteb/amazon_reviews_multi/train' });
+      const served = await gateway.post('/api/v1/sentiment', { text: 'excellent, works perfectly', model: 'lite-amazon-e2e@1' });
+      expect(served.status).toBe(200);
+      expect(decodeURIComponent(served.headers.get('x-model') ?? '')).toBe(model.body.versions[0].uri);
+      expect(served.body.sentiment).toBe('positive');
+    } finally {
+      await worker.stop();
+    }
+  }, 120_000);
+
+  it('refuses fine-tuning requests it cannot run', async () => {
+    const cases: [object, string][] = [
+      [{ dataset: 'nope' }, 'dataset'],
+      [{ split: 'test' }, 'split'],
+      [{ holdout: 0.9 }, 'holdout'],
+      [{ name: 'bad name!' }, 'name'],
+      [{ base: 'tiny-tuned@staging' }, 'base'],
+    ];
+    for (const [body, field] of cases) {
+      const response = await gateway.post('/api/v1/models/fine-tune', body);
+      expect({ field, status: response.status, reported: response.body.detail?.[0]?.field }).toEqual({ field, status: 422, reported: field });
+    }
+  });
+
   it('lists models, shows versions and moves aliases', async () => {
     await register(0);
     await register(1);
     const list = await gateway.get('/api/v1/models');
     expect(list.status).toBe(200);
-    expect(list.body).toEqual([expect.objectContaining({ name: 'tiny-tuned', latestVersion: 2, versionCount: 2 })]);
+    expect(list.body).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'tiny-tuned', latestVersion: 2, versionCount: 2 })]));
 
     const moved = await gateway.post('/api/v1/models/tiny-tuned/aliases', { alias: 'candidate', version: 2 });
     expect(moved).toMatchObject({ status: 200, body: { name: 'tiny-tuned', alias: 'candidate', version: 2, previous: null } });

@@ -22,6 +22,10 @@ export const workerEnvSchema = z.object({
   EVAL_STALLED_INTERVAL_MS: envInt(30_000, { min: 1_000, max: 3_600_000 }),
   INFERENCE_TIMEOUT_MS: envInt(120_000, { min: 100, max: 3_600_000 }),
   SHUTDOWN_GRACE_MS: envInt(30_000, { min: 0, max: 600_000 }),
+  FINETUNED_MODELS_DIR: z.string().default('models/finetuned'),
+  MLFLOW_TRACKING_URI: z.url({ error: 'must be a URL' }).optional(),
+  MLFLOW_TRACKING_TOKEN: z.string().optional(),
+  MLFLOW_EXPERIMENT_NAME: z.string().default('sentiment-ops'),
   WORKER_ID: z.string().min(1).default(`${hostname()}-${process.pid}`),
   LOG_FORMAT: envLogFormat(),
 });
@@ -32,6 +36,8 @@ export interface WorkerConfig {
   http: { port: number };
   datasets: { dir?: string; cacheDir: string; hubEndpoint: string; offline: boolean; maxSamples: number };
   evaluation: { chunkSize: number; concurrency: number; lockDurationMs: number; stalledIntervalMs: number; inferenceTimeoutMs: number; shutdownGraceMs: number };
+  fineTune: { modelsDir: string; maxSamples: number };
+  mlflow: { trackingUri?: string; token?: string; experimentName: string };
   workerId: string;
   logFormat: 'json' | 'text';
 }
@@ -59,6 +65,8 @@ export const loadWorkerConfig = (environment: NodeJS.ProcessEnv): WorkerConfig =
       inferenceTimeoutMs: env.INFERENCE_TIMEOUT_MS,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     },
+    fineTune: { modelsDir: resolve(env.FINETUNED_MODELS_DIR), maxSamples: 1_000_000 },
+    mlflow: { trackingUri: env.MLFLOW_TRACKING_URI, token: env.MLFLOW_TRACKING_TOKEN, experimentName: env.MLFLOW_EXPERIMENT_NAME },
     workerId: env.WORKER_ID,
     logFormat: env.LOG_FORMAT,
   };

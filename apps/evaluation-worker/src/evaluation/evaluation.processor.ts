@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { JobName, QueueName, type EvaluateDatasetJobData } from '@sentiment-ops/contracts';
+import { JobName, QueueName, type EvaluateDatasetJobData, type FineTuneJobData } from '@sentiment-ops/contracts';
+import { FineTuneService } from '../fine-tune/fine-tune.service';
 import { EvaluationRunRepository } from '@sentiment-ops/persistence';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -8,14 +9,14 @@ import { WorkerTelemetry } from '../metrics/worker-telemetry';
 import { EvaluateDatasetService, PermanentEvaluationError } from './evaluate-dataset.service';
 
 /**
- * The BullMQ side of evaluations: runs `evaluate-dataset` jobs with the configured concurrency,
+ * The BullMQ side of the worker: runs `evaluate-dataset` and `fine-tune` jobs with the configured concurrency,
  * turns permanent failures into UnrecoverableError (no retry), records the run's final state
  * when no retry is left, and closes gracefully (active jobs finish) on shutdown.
  */
 @Injectable()
 export class EvaluationProcessor implements OnApplicationShutdown {
   private readonly logger = new Logger(EvaluationProcessor.name);
-  private worker?: Worker<EvaluateDatasetJobData>;
+  private worker?: Worker<EvaluateDatasetJobData | FineTuneJobData>;
   private connection?: Redis;
 
   constructor(
@@ -23,13 +24,14 @@ export class EvaluationProcessor implements OnApplicationShutdown {
     private readonly evaluations: EvaluateDatasetService,
     private readonly runs: EvaluationRunRepository,
     private readonly telemetry: WorkerTelemetry,
+    private readonly fineTunes: FineTuneService,
   ) {}
 
   start(): void {
     const { evaluation, redis } = this.config;
     // BullMQ workers block on Redis and must retry forever (maxRetriesPerRequest: null).
     this.connection = new Redis(redis.url, { maxRetriesPerRequest: null });
-    this.worker = new Worker<EvaluateDatasetJobData>(QueueName.Evaluation, (job) => this.process(job), {
+    this.worker = new Worker<EvaluateDatasetJobData | FineTuneJobData>(QueueName.Evaluation, (job) => this.process(job), {
       connection: this.connection,
       prefix: `${redis.prefix}:bull`,
       concurrency: evaluation.concurrency,
@@ -42,8 +44,20 @@ export class EvaluationProcessor implements OnApplicationShutdown {
     this.worker.on('failed', (job, error) => job && this.logger.warn(`run ${job.id} attempt ${job.attemptsMade} failed: ${error.message}`));
   }
 
-  private async process(job: Job<EvaluateDatasetJobData>): Promise<string> {
-    if (job.name !== JobName.EvaluateDataset) throw new UnrecoverableError(`no handler for job ${job.name}`);
+  private async process(job: Job<EvaluateDatasetJobData | FineTuneJobData>): Promise<string> {
+    switch (job.name) {
+      case JobName.EvaluateDataset:
+        return this.evaluate(job as Job<EvaluateDatasetJobData>);
+      case JobName.FineTune:
+        return this.fineTunes.run((job as Job<FineTuneJobData>).data).catch((error: unknown) => {
+          throw error instanceof PermanentEvaluationError ? new UnrecoverableError(error.message) : error;
+        });
+      default:
+        throw new UnrecoverableError(`no handler for job ${job.name}`);
+    }
+  }
+
+  private async evaluate(job: Job<EvaluateDatasetJobData>): Promise<string> {
     const started = Date.now();
     // Failed attempts and stalls (a worker that died holding the job) both count as tries.
     const attempt = job.attemptsMade + job.stalledCounter + 1;

@@ -1,14 +1,38 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post } from '@nestjs/common';
-import { ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { ErrorResponseDto, ModelDetailsDto, ModelSummaryDto, setAliasBodySchema, SetAliasRequestDto, SetAliasResponseDto, type SetAliasBody } from '@sentiment-ops/contracts';
+import { ApiAcceptedResponse, ApiBody, ApiNotFoundResponse, ApiParam, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { z } from 'zod';
+import { ErrorResponseDto, FineTuneAcceptedDto, fineTuneBodySchema, FineTuneRequestDto, TrainingRunDto, type FineTuneBody, ModelDetailsDto, ModelSummaryDto, setAliasBodySchema, SetAliasRequestDto, SetAliasResponseDto, type SetAliasBody } from '@sentiment-ops/contracts';
 import { ModelRegistryRepository, PersistenceErrorCode, PersistenceException } from '@sentiment-ops/persistence';
 import { ZodValidationPipe } from '../common/request-validation';
+import { FineTuneService } from './fine-tune.service';
 
 /** The model registry (Postgres): trained and fine-tuned models, their versions and aliases. */
 @ApiTags('models')
 @Controller('api/v1/models')
 export class ModelsController {
-  constructor(private readonly registry: ModelRegistryRepository) {}
+  constructor(
+    private readonly registry: ModelRegistryRepository,
+    private readonly fineTunes: FineTuneService,
+  ) {}
+
+  @Post('fine-tune')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Queue a fine-tuning of a sentiment-lite model on a labelled dataset split (frozen featurizer, new head)' })
+  @ApiBody({ type: FineTuneRequestDto })
+  @ApiAcceptedResponse({ type: FineTuneAcceptedDto })
+  @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Unknown dataset, split or base model; `detail[].field` names it' })
+  fineTune(@Body(new ZodValidationPipe(fineTuneBodySchema)) body: FineTuneBody) {
+    return this.fineTunes.enqueue(body);
+  }
+
+  @Get('training-runs/:id')
+  @ApiOperation({ summary: 'A training or fine-tuning run: status, per-epoch and final metrics, resulting model version' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: TrainingRunDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  trainingRun(@Param(new ZodValidationPipe(z.object({ id: z.uuid({ error: 'must be a training run id (UUID)' }) }), 'path')) params: { id: string }) {
+    return this.fineTunes.get(params.id);
+  }
 
   @Get()
   @ApiOperation({ summary: 'Registered models with their latest version and aliases' })

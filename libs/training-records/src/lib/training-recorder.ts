@@ -36,6 +36,8 @@ export type Scores = Pick<ClassificationReport, 'accuracy' | 'macroRecall' | 'ma
 export interface TrainingRunResult {
   finalMetrics: Record<string, Scores | null>;
   contentVersion: string;
+  /** Where the artifact was written, when not the start's `outDir`. */
+  uri?: string;
 }
 
 export const scalarScores = (scores: Scores): Record<string, number> => ({
@@ -95,7 +97,8 @@ export class TrainingRecorder {
     await this.chain;
     const scores: MetricTree = Object.fromEntries(Object.entries(result.finalMetrics).flatMap(([split, report]) => (report ? [[split, scalarScores(report)]] : [])));
     const name = basename(this.start.outDir);
-    const tracked = await this.tracker.finish(scores, { name, source: resolve(this.start.outDir) });
+    const uri = result.uri ?? resolve(this.start.outDir);
+    const tracked = await this.tracker.finish(scores, { name, source: uri });
     if (!this.pool || !this.runId) return null;
     try {
       const version = await new ModelRegistryRepository(this.pool).registerVersion({
@@ -104,7 +107,7 @@ export class TrainingRecorder {
         sourceDataset: `${this.start.dataset}/${this.start.split}`,
         trainingParameters: this.start.parameters,
         metrics: JSON.parse(JSON.stringify(result.finalMetrics)),
-        uri: resolve(this.start.outDir),
+        uri,
         contentVersion: result.contentVersion,
       });
       await new TrainingRunRepository(this.pool).complete(this.runId, { finalMetrics: scores, model: name, version: version.version, mlflowRunId: tracked?.runId });

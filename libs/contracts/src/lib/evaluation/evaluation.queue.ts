@@ -11,6 +11,7 @@ export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
 export const JobName = {
   EvaluateDataset: 'evaluate-dataset',
+  FineTune: 'fine-tune',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
@@ -19,7 +20,25 @@ export interface EvaluateDatasetJobData extends EvaluationParameters {
   runId: string;
 }
 
-export type JobItem = { name: typeof JobName.EvaluateDataset; data: EvaluateDatasetJobData };
+/** Payload of a fine-tuning job; the training_runs row (same id) holds status and results. */
+export interface FineTuneJobData {
+  runId: string;
+  /** The reference the client gave (e.g. sentiment-lite, sentiment-lite@2). */
+  base: string;
+  /** Folder of the base model, resolved by the gateway. */
+  baseFolder: string;
+  dataset: string;
+  split: string;
+  samples: number | null;
+  holdout: number;
+  seed: number;
+  /** Registry name of the result. */
+  outputName: string;
+}
+
+export type JobItem =
+  | { name: typeof JobName.EvaluateDataset; data: EvaluateDatasetJobData }
+  | { name: typeof JobName.FineTune; data: FineTuneJobData };
 
 /** The payload type of a job name, so producers and processors cannot disagree. */
 export type JobOf<N extends JobName> = Extract<JobItem, { name: N }>['data'];
@@ -31,6 +50,13 @@ export type JobOf<N extends JobName> = Extract<JobItem, { name: N }>['data'];
 export const EVALUATION_JOB_OPTIONS = {
   attempts: 3,
   backoff: { type: 'exponential', delay: 5_000 },
+  removeOnComplete: { age: 7 * 24 * 3600, count: 1_000 },
+  removeOnFail: { age: 30 * 24 * 3600, count: 5_000 },
+} as const;
+
+/** Fine-tuning is deterministic: a failure will fail again, so it is not retried. */
+export const FINE_TUNE_JOB_OPTIONS = {
+  attempts: 1,
   removeOnComplete: { age: 7 * 24 * 3600, count: 1_000 },
   removeOnFail: { age: 30 * 24 * 3600, count: 5_000 },
 } as const;
