@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { createPgPool, EvaluationRunRepository, ModelRegistryRepository, TrainingRunRepository } from '@sentiment-ops/persistence';
 import { FineTuneService } from './models/fine-tune.service';
+import { ModelPreloadPublisher } from './models/model-preload.publisher';
 import { ModelReferenceResolver } from './models/model-reference.resolver';
 import { ModelsController } from './models/models.controller';
 import type { Pool } from 'pg';
@@ -48,6 +49,7 @@ export class AppModule {
         ModelReferenceResolver,
         { provide: TrainingRunRepository, inject: [PG_POOL], useFactory: (pool: Pool) => new TrainingRunRepository(pool) },
         FineTuneService,
+        ModelPreloadPublisher,
         RedisHealthIndicator,
         SystemHealthService,
         ReadinessService,

@@ -142,6 +142,12 @@ describe('model registry (gateway + inference, Postgres)', () => {
   });
 
   it('keeps answering while the production alias moves, then serves the new version', async () => {
+    // A version no request has used yet, so only the preload announcement can load it early.
+    const fresh = await buildTinyModelInto(join(work, 'v303'), { seed: 303 });
+    versions.push({ uri: fresh.dir });
+    await register(2);
+    const metricsOf = async () => (await fetch(`http://127.0.0.1:${replica.httpPort}/metrics`)).text();
+    expect(await metricsOf()).not.toContain(`source="${fresh.dir}"`);
     await registry.setAlias('tiny-tuned', 'production', 1);
     const first = await gateway.post('/api/v1/sentiment', { text: 'warm', model: 'tiny-tuned' });
     expect(decodeURIComponent(first.headers.get('x-model') ?? '')).toBe(versions[0].uri);
@@ -154,7 +160,9 @@ describe('model registry (gateway + inference, Postgres)', () => {
         statuses.push(response.status);
         if (i === 20 && !switched) {
           switched = true;
-          await gateway.post('/api/v1/models/tiny-tuned/aliases', { alias: 'production', version: 2 });
+          await gateway.post('/api/v1/models/tiny-tuned/aliases', { alias: 'production', version: 3 });
+          // Announced on the alias move: the replica loads version 3 before any request asks for it.
+          await waitFor(async () => (await metricsOf()).includes(`source="${fresh.dir}"`), { timeoutMs: 5_000, what: 'the replica to preload version 3' });
         }
       }
     })();
@@ -163,6 +171,6 @@ describe('model registry (gateway + inference, Postgres)', () => {
     expect(statuses).toHaveLength(100);
     expect(new Set(statuses)).toEqual(new Set([200]));
     const after = await gateway.post('/api/v1/sentiment', { text: 'after the switch', model: 'tiny-tuned' });
-    expect(decodeURIComponent(after.headers.get('x-model') ?? '')).toBe(versions[1].uri);
+    expect(decodeURIComponent(after.headers.get('x-model') ?? '')).toBe(fresh.dir);
   }, 60_000);
 });

@@ -8,6 +8,7 @@ import type { InferenceConfig } from './config/inference.config';
 import { RpcServerState } from './health/rpc-server-state';
 import { InferenceTelemetry } from './metrics/inference-metrics';
 import { InferenceModule } from './inference.module';
+import { ModelPreloader } from './model/model-preloader';
 import { ModelService } from './model/model.service';
 
 export interface InferenceApp {
@@ -41,6 +42,7 @@ export const startInference = async (config: InferenceConfig, logger: LoggerServ
     createRpcStreamMetrics(telemetry.registry, () => readStreamStats(statsConnection, transport));
 
     await app.get(ModelService).loadDefault();
+    await app.get(ModelPreloader).start();
 
     const server = new RedisStreamsServer({
       ...transport,

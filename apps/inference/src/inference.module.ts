@@ -4,6 +4,7 @@ import { HealthController } from './health/health.controller';
 import { RpcServerState } from './health/rpc-server-state';
 import { InferenceTelemetry } from './metrics/inference-metrics';
 import { MetricsController } from './metrics/metrics.controller';
+import { ModelPreloader } from './model/model-preloader';
 import { ModelService } from './model/model.service';
 import { PredictController } from './predict/predict.controller';
 import { PredictService } from './predict/predict.service';
@@ -19,6 +20,7 @@ export class InferenceModule {
         { provide: InferenceTelemetry, useValue: new InferenceTelemetry(config.replicaId) },
         RpcServerState,
         ModelService,
+        ModelPreloader,
         PredictService,
       ],
     };

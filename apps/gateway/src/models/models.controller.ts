@@ -5,6 +5,7 @@ import { ErrorResponseDto, FineTuneAcceptedDto, fineTuneBodySchema, FineTuneRequ
 import { ModelRegistryRepository, PersistenceErrorCode, PersistenceException } from '@sentiment-ops/persistence';
 import { ZodValidationPipe } from '../common/request-validation';
 import { FineTuneService } from './fine-tune.service';
+import { ModelPreloadPublisher } from './model-preload.publisher';
 
 /** The model registry (Postgres): trained and fine-tuned models, their versions and aliases. */
 @ApiTags('models')
@@ -13,6 +14,7 @@ export class ModelsController {
   constructor(
     private readonly registry: ModelRegistryRepository,
     private readonly fineTunes: FineTuneService,
+    private readonly preload: ModelPreloadPublisher,
   ) {}
 
   @Post('fine-tune')
@@ -61,6 +63,9 @@ export class ModelsController {
   async setAlias(@Param('name') name: string, @Body(new ZodValidationPipe(setAliasBodySchema)) body: SetAliasBody) {
     try {
       const result = await this.registry.setAlias(name, body.alias, body.version);
+      const version = await this.registry.getVersion(name, result.version);
+      // Replicas load the new version now, so the first requests after the switch do not wait for it.
+      if (version) await this.preload.announce({ model: version.uri, reason: `${name}@${body.alias} -> ${result.version}` });
       return { name, alias: body.alias, version: result.version, previous: result.previous };
     } catch (error) {
       if (error instanceof PersistenceException && (error.code === PersistenceErrorCode.ModelNotFound || error.code === PersistenceErrorCode.VersionNotFound)) {

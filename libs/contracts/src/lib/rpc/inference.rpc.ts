@@ -80,3 +80,17 @@ export const isInferenceRpcError = (value: unknown): value is InferenceRpcError 
   value !== null &&
   typeof (value as InferenceRpcError).code === 'string' &&
   (Object.values(InferenceErrorCode) as string[]).includes((value as InferenceRpcError).code);
+
+/**
+ * Pub/sub channel (under the Redis prefix) on which the gateway announces a model that is about to be
+ * served (an alias moved): every replica loads it in the background, so the switch costs no load time.
+ * WARNING: wire format.
+ */
+export const MODEL_PRELOAD_CHANNEL = 'inference:preload';
+
+export interface ModelPreloadMessage {
+  /** What replicas load: a folder, hub id or registered name. */
+  model: string;
+  /** Why, for logs (e.g. "sentiment-lite@production -> 3"). */
+  reason: string;
+}
