@@ -44,7 +44,13 @@ export class EvaluationsService {
     const runId = randomUUID();
     const params = { dataset: dataset.name, split: query.split, samples, sampling: query.sampling, seed: query.seed, modelName };
     await this.runs.create(runId, params);
-    await this.queue.add(JobName.EvaluateDataset, { ...params, runId }, { ...EVALUATION_JOB_OPTIONS, jobId: runId });
+    try {
+      await this.queue.add(JobName.EvaluateDataset, { ...params, runId }, { ...EVALUATION_JOB_OPTIONS, jobId: runId });
+    } catch (error) {
+      // No job will ever pick the run up: record why instead of leaving it queued forever.
+      await this.runs.fail(runId, `could not enqueue: ${(error as Error).message}`).catch(() => undefined);
+      throw error;
+    }
     return {
       jobId: runId,
       status: 'queued',

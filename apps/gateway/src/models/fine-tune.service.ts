@@ -34,7 +34,12 @@ export class FineTuneService {
     const data: FineTuneJobData = { runId, base: body.base, baseFolder, dataset: dataset.name, split: body.split, samples: body.samples ?? null, holdout: body.holdout, seed: body.seed, outputName };
     // The row exists from now on, so the status URL answers at once; the worker continues it.
     await this.runs.start({ id: runId, kind: 'fine-tune', dataset: dataset.name, split: body.split, baseModel: body.base, parameters: { samples: data.samples, holdout: data.holdout, seed: data.seed } });
-    await this.queue.add(JobName.FineTune, data, { ...FINE_TUNE_JOB_OPTIONS, jobId: runId });
+    try {
+      await this.queue.add(JobName.FineTune, data, { ...FINE_TUNE_JOB_OPTIONS, jobId: runId });
+    } catch (error) {
+      await this.runs.fail(runId, `could not enqueue: ${(error as Error).message}`).catch(() => undefined);
+      throw error;
+    }
     return { jobId: runId, status: 'queued', statusUrl: `/api/v1/models/training-runs/${runId}`, name: outputName };
   }
 
