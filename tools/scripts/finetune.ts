@@ -24,6 +24,7 @@ import {
 import { hashFile } from '@sentiment-ops/model-runtime';
 import type { SentimentLabel } from '@sentiment-ops/contracts';
 import { TrainingRecorder } from '@sentiment-ops/training-records';
+import { parseOptions, UsageError } from './cli-options';
 import { recordingTargetsFromEnv } from './recording-targets';
 
 type LabelledText = { text: string; label: SentimentLabel };
@@ -45,24 +46,8 @@ interface Args {
   out: string;
 }
 
-class UsageError extends Error {}
-
 const parseArgs = (argv: string[]): Args => {
-  const values: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const match = /^--(base|dataset|split|samples|holdout|seed|epochs|test|out)(?:=(.*))?$/.exec(arg);
-    if (!match) throw new UsageError(`unknown argument ${arg}`);
-    const value = match[2] ?? argv[++i];
-    if (value === undefined || value === '') throw new UsageError(`${arg} needs a value`);
-    values[match[1]] = value;
-  }
-  const integer = (name: string, min: number, max: number, fallback: number): number => {
-    if (values[name] === undefined) return fallback;
-    const n = Number(values[name]);
-    if (!/^\d+$/.test(values[name]) || n < min || n > max) throw new UsageError(`--${name} must be a whole number in ${min}..${max}`);
-    return n;
-  };
+  const { values, integer } = parseOptions(argv, ['base', 'dataset', 'split', 'samples', 'holdout', 'seed', 'epochs', 'test', 'out']);
   if (!values['base'] || !values['dataset'] || !values['split']) throw new UsageError('--base, --dataset and --split are required');
   let dataset: string;
   try {

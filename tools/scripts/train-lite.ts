@@ -25,6 +25,7 @@ import {
 } from '@sentiment-ops/lite-model';
 import { hashFile } from '@sentiment-ops/model-runtime';
 import { TrainingRecorder } from '@sentiment-ops/training-records';
+import { parseOptions, UsageError } from './cli-options';
 import { recordingTargetsFromEnv } from './recording-targets';
 
 const USAGE =
@@ -42,24 +43,8 @@ interface Args {
   buckets: number;
 }
 
-class UsageError extends Error {}
-
 const parseArgs = (argv: string[]): Args => {
-  const values: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const match = /^--(dataset|split|validation|test|out|seed|epochs|buckets)(?:=(.*))?$/.exec(arg);
-    if (!match) throw new UsageError(`unknown argument ${arg}`);
-    const value = match[2] ?? argv[++i];
-    if (value === undefined || value === '') throw new UsageError(`${arg} needs a value`);
-    values[match[1]] = value;
-  }
-  const integer = (name: string, min: number, max: number, fallback: number): number => {
-    if (values[name] === undefined) return fallback;
-    const n = Number(values[name]);
-    if (!/^\d+$/.test(values[name]) || n < min || n > max) throw new UsageError(`--${name} must be a whole number in ${min}..${max}`);
-    return n;
-  };
+  const { values, integer } = parseOptions(argv, ['dataset', 'split', 'validation', 'test', 'out', 'seed', 'epochs', 'buckets']);
   const buckets = integer('buckets', 2, 2 ** 24, DEFAULT_FEATURIZER_SETTINGS.buckets);
   if (!Number.isInteger(Math.log2(buckets))) throw new UsageError('--buckets must be a power of two (e.g. 262144, 524288, 1048576)');
   if (!values['dataset'] || !values['split']) throw new UsageError('--dataset and --split are required');
