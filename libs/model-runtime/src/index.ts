@@ -10,3 +10,4 @@ export * from './lib/model-version';
 export * from './lib/preprocess';
 export * from './lib/transformer-runtime';
 export * from './lib/transformers-env';
+export * from './lib/head-fine-tune';
