@@ -19,9 +19,10 @@ import {
   writeLiteModelFolder,
   type LiteFineTuneInfo,
   type LiteSplitScores,
+  LITE_MODEL_TYPE,
   LITE_ONNX_FILE,
 } from '@sentiment-ops/lite-model';
-import { hashFile } from '@sentiment-ops/model-runtime';
+import { fineTuneTransformerHead, hashFile, readModelType } from '@sentiment-ops/model-runtime';
 import type { SentimentLabel } from '@sentiment-ops/contracts';
 import { TrainingRecorder } from '@sentiment-ops/training-records';
 import { parseOptions, UsageError } from './cli-options';
@@ -122,11 +123,36 @@ const main = async (args: Args): Promise<void> => {
     outDir: args.out,
   }, recordingTargetsFromEnv());
   try {
-    await fineTuneAndWrite(args, { train, holdout, testSplit, source, started, recorder });
+    // A transformer base (any model folder that is not sentiment-lite) gets a new classification head.
+    if (readModelType(args.baseFolder) !== LITE_MODEL_TYPE) await fineTuneTransformer(args, { train, holdout, recorder });
+    else await fineTuneAndWrite(args, { train, holdout, testSplit, source, started, recorder });
   } catch (error) {
     await recorder.fail(error as Error);
     throw error;
   }
+};
+
+/** Frozen encoder, new head; the result is fp32 only (re-quantize for q8). */
+const fineTuneTransformer = async (args: Args, { train, holdout, recorder }: Pick<FineTuneInputs, 'train' | 'holdout' | 'recorder'>): Promise<void> => {
+  const result = await fineTuneTransformerHead({
+    baseFolder: args.baseFolder,
+    train,
+    holdout,
+    outDir: args.out,
+    seed: args.seed,
+    onEpoch: (e) => {
+      recorder.epoch(e.epoch, { loss: e.trainLoss, holdoutAccuracy: e.holdoutAccuracy, holdoutMacroF1: e.holdoutMacroF1 });
+      console.log(`  epoch ${e.epoch}  loss ${e.trainLoss.toFixed(4)}  held-out accuracy ${f(e.holdoutAccuracy)}  macro F1 ${f(e.holdoutMacroF1)}`);
+    },
+  });
+  console.log(`\nheld-out macro F1 ${f(result.before.holdoutMacroF1)} → ${f(result.after.holdoutMacroF1)}, accuracy ${f(result.before.holdoutAccuracy)} → ${f(result.after.holdoutAccuracy)} (kept epoch ${result.bestEpoch})`);
+  console.log(`wrote ${relative(process.cwd(), args.out) || '.'} (fp32; ${result.note})`);
+  const scores = (s: { holdoutAccuracy: number; holdoutMacroF1: number }) => ({ accuracy: s.holdoutAccuracy, macroF1: s.holdoutMacroF1 });
+  const registered = await recorder.complete({
+    finalMetrics: { holdoutBefore: scores(result.before), holdoutAfter: scores(result.after) },
+    contentVersion: await hashFile(join(args.out, 'onnx/model.onnx')),
+  });
+  if (registered) console.log(`registered ${registered} in the model registry`);
 };
 
 interface FineTuneInputs {

@@ -31,7 +31,7 @@ export interface TrainingRunStart {
 }
 
 /** A full report or a summary of one; stored whole in the registry, scalars go to MLflow. */
-export type Scores = Pick<ClassificationReport, 'accuracy' | 'macroRecall' | 'macroF1'> & Partial<ClassificationReport>;
+export type Scores = Pick<ClassificationReport, 'accuracy' | 'macroF1'> & Partial<ClassificationReport>;
 
 export interface TrainingRunResult {
   finalMetrics: Record<string, Scores | null>;
@@ -42,8 +42,8 @@ export interface TrainingRunResult {
 
 export const scalarScores = (scores: Scores): Record<string, number> => ({
   accuracy: scores.accuracy,
-  macroRecall: scores.macroRecall,
   macroF1: scores.macroF1,
+  ...(scores.macroRecall === undefined ? {} : { macroRecall: scores.macroRecall }),
   ...(scores.weightedF1 === undefined ? {} : { weightedF1: scores.weightedF1 }),
 });
 
