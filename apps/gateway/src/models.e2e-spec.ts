@@ -69,17 +69,28 @@ describe('model registry (gateway + inference, Postgres)', () => {
     writeFileSync(join(datasets, 'amazon_reviews_multi_en', 'train.jsonl'), lines(240, 0) + '\n');
     writeFileSync(join(datasets, 'amazon_reviews_multi_en', 'test.jsonl'), lines(60, 1000) + '\n');
     const worker = await startEvaluationWorker({ REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, DATABASE_URL: database.url, DATASETS_DIR: datasets, HF_HUB_OFFLINE: '1', FINETUNED_MODELS_DIR: join(work, 'finetuned') });
-    try {
-      const accepted = await gateway.post('/api/v1/models/fine-tune', { base: 'sentiment-lite', dataset: 'mteb/amazon_reviews_multi', split: 'train', holdout: 0.25, seed: 3, name: 'lite-amazon-e2e' });
-      expect(accepted.status).toBe(202);
-      expect(accepted.body).toMatchObject({ status: 'queued', name: 'lite-amazon-e2e', statusUrl: `/api/v1/models/training-runs/${accepted.body.jobId}` });
-      const run = await waitFor(
+    const finished = (statusUrl: string) =>
+      waitFor(
         async () => {
-          const { body } = await gateway.get(accepted.body.statusUrl);
+          const { body } = await gateway.get(statusUrl);
           return body.status === 'running' ? undefined : body;
         },
         { timeoutMs: 60_000, intervalMs: 200, what: 'the fine-tuning run to finish' },
       );
+    try {
+      // A transformer base: frozen encoder, new head, written fp32 and served as such.
+      const transformer = await gateway.post('/api/v1/models/fine-tune', { base: versions[0].uri, dataset: 'mteb/amazon_reviews_multi', split: 'train', samples: 120, seed: 3, name: 'tiny-head-e2e' });
+      expect(transformer.status).toBe(202);
+      const headRun = await finished(transformer.body.statusUrl);
+      expect(headRun).toMatchObject({ status: 'completed', model: 'tiny-head-e2e', version: 1 });
+      const headServed = await gateway.post('/api/v1/sentiment', { text: 'excellent, works perfectly', model: 'tiny-head-e2e@1' });
+      expect(headServed.status).toBe(200);
+      expect(headServed.headers.get('x-model-version')).toMatch(/^[0-9a-f]{12}$/);
+
+      const accepted = await gateway.post('/api/v1/models/fine-tune', { base: 'sentiment-lite', dataset: 'mteb/amazon_reviews_multi', split: 'train', holdout: 0.25, seed: 3, name: 'lite-amazon-e2e' });
+      expect(accepted.status).toBe(202);
+      expect(accepted.body).toMatchObject({ status: 'queued', name: 'lite-amazon-e2e', statusUrl: `/api/v1/models/training-runs/${accepted.body.jobId}` });
+      const run = await finished(accepted.body.statusUrl);
       expect(run).toMatchObject({ kind: 'fine-tune', status: 'completed', baseModel: 'sentiment-lite', model: 'lite-amazon-e2e', version: 1, error: null });
       expect(run.epochs.length).toBeGreaterThan(0);
       expect(run.finalMetrics.holdoutAfter.macroF1).toBeGreaterThan(run.finalMetrics.holdoutBefore.macroF1);

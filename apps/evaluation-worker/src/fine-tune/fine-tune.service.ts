@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { join, resolve } from 'node:path';
-import type { FineTuneJobData } from '@sentiment-ops/contracts';
+import type { FineTuneJobData, SentimentLabel } from '@sentiment-ops/contracts';
 import { getDataset, isDatasetError, sampleRows, type DatasetSource } from '@sentiment-ops/datasets';
-import { fineTuneLiteModel, LITE_ONNX_FILE, liteFineTuneInfo, LiteModelError, stratifiedHoldout, writeLiteModelFolder } from '@sentiment-ops/lite-model';
-import { BUILT_IN_MODEL_REGISTRY, hashFile, resolveModelSpec } from '@sentiment-ops/model-runtime';
+import { fineTuneLiteModel, LITE_MODEL_TYPE, LITE_ONNX_FILE, liteFineTuneInfo, LiteModelError, stratifiedHoldout, writeLiteModelFolder } from '@sentiment-ops/lite-model';
+import { BUILT_IN_MODEL_REGISTRY, fineTuneTransformerHead, hashFile, ModelRuntimeError, readModelType, resolveModelSpec } from '@sentiment-ops/model-runtime';
 import { TrainingRecorder } from '@sentiment-ops/training-records';
 import { WORKER_CONFIG, type WorkerConfig } from '../config/worker.config';
 import { PermanentEvaluationError } from '../evaluation/evaluate-dataset.service';
@@ -33,10 +33,11 @@ export class FineTuneService {
     try {
       // Built-in names (sentiment-lite) map to their folders; the gateway already resolved registry references.
       const base = resolveModelSpec(data.baseFolder, BUILT_IN_MODEL_REGISTRY, { defaultDtype: 'fp32' });
-      if (base.kind !== 'local') throw new PermanentEvaluationError(`fine-tuning needs a local sentiment-lite model folder, not ${data.base}`);
+      if (base.kind !== 'local') throw new PermanentEvaluationError(`fine-tuning needs a local model folder, not ${data.base} (pull hub models first)`);
       const dataset = getDataset(data.dataset);
       const sample = await sampleRows(this.source, dataset.name, data.split, { strategy: 'random', samples: data.samples, seed: data.seed, maxSamples: this.config.fineTune.maxSamples });
       const { train, holdout } = stratifiedHoldout(sample.rows.map(({ text, label }) => ({ text, label })), data.holdout, data.seed);
+      if (readModelType(base.location) !== LITE_MODEL_TYPE) return await this.fineTuneTransformer(data, base.location, outDir, train, holdout, recorder);
       const testSplit = dataset.splits.includes('test') && data.split !== 'test' ? 'test' : null;
       const result = await fineTuneLiteModel({
         baseFolder: base.location,
@@ -61,9 +62,32 @@ export class FineTuneService {
       return registered ?? outDir;
     } catch (error) {
       await recorder.fail(error as Error);
+      if (error instanceof ModelRuntimeError) throw new PermanentEvaluationError(error.message);
       // Bad data or a base that is not a lite model will fail the same way again.
       if (isDatasetError(error) || error instanceof LiteModelError) throw new PermanentEvaluationError((error as Error).message);
       throw error;
     }
   }
+
+  /** Transformer bases: frozen encoder, new classification head (fp32 output; held-out scores only). */
+  private async fineTuneTransformer(data: FineTuneJobData, baseFolder: string, outDir: string, train: LabelledText[], holdout: LabelledText[], recorder: TrainingRecorder): Promise<string> {
+    const result = await fineTuneTransformerHead({
+      baseFolder,
+      train,
+      holdout,
+      outDir,
+      seed: data.seed,
+      onEpoch: (e) => recorder.epoch(e.epoch, { loss: e.trainLoss, holdoutAccuracy: e.holdoutAccuracy, holdoutMacroF1: e.holdoutMacroF1 }),
+    });
+    const scores = (s: { holdoutAccuracy: number; holdoutMacroF1: number }) => ({ accuracy: s.holdoutAccuracy, macroF1: s.holdoutMacroF1 });
+    const registered = await recorder.complete({
+      finalMetrics: { holdoutBefore: scores(result.before), holdoutAfter: scores(result.after) },
+      contentVersion: await hashFile(join(outDir, 'onnx/model.onnx')),
+      uri: outDir,
+    });
+    this.logger.log(`fine-tune ${data.runId}: new head for ${data.base} → ${registered ?? outDir} (${result.note})`);
+    return registered ?? outDir;
+  }
 }
+
+type LabelledText = { text: string; label: SentimentLabel };

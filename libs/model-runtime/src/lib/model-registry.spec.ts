@@ -28,6 +28,13 @@ describe('resolveModelSpec', () => {
     expect(resolveModelSpec(join(dir, 'my-model'), {}, { defaultDtype: 'q8' })).toMatchObject({ kind: 'local', dtype: 'q8' });
     expect(resolveModelSpec('someone/some-model', {}, { defaultDtype: 'fp32' })).toMatchObject({ kind: 'hub', location: 'someone/some-model' });
   });
+  it('falls back to the dtype whose ONNX file a local folder has', () => {
+    mkdirSync(join(dir, 'fp32-only', 'onnx'), { recursive: true });
+    writeFileSync(join(dir, 'fp32-only', 'onnx', 'model.onnx'), 'x');
+    expect(resolveModelSpec(join(dir, 'fp32-only'), {}, { defaultDtype: 'q8' })).toMatchObject({ dtype: 'fp32' });
+    expect(resolveModelSpec(join(dir, 'my-model'), {}, { defaultDtype: 'q8' })).toMatchObject({ dtype: 'q8' }); // neither file: as configured
+  });
+
   it('rejects names that are neither registered, a folder nor a hub id', () => {
     expect(() => resolveModelSpec('no-such-model', BUILT_IN_MODEL_REGISTRY, { defaultDtype: 'q8' })).toThrow(/unknown model "no-such-model"/);
   });

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { SENTIMENT_LABELS } from '@sentiment-ops/contracts';
 import { ModelRuntimeError } from './model-runtime.errors';
@@ -54,6 +54,15 @@ const HUB_ID = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
 
 const isFolder = (path: string): boolean => existsSync(path) && statSync(path).isDirectory();
 
+/**
+ * The configured dtype, unless the folder only has the other ONNX file (e.g. a fine-tuned head is
+ * written as fp32 only): then the file that exists.
+ */
+const availableDtype = (folder: string, wanted: ModelDtype): ModelDtype => {
+  if (existsSync(join(folder, ONNX_FILE_BY_DTYPE[wanted]))) return wanted;
+  return MODEL_DTYPES.find((dtype) => existsSync(join(folder, ONNX_FILE_BY_DTYPE[dtype]))) ?? wanted;
+};
+
 const looksLikePath = (value: string): boolean => isAbsolute(value) || value.startsWith('./') || value.startsWith('../');
 
 const resolveSource = (source: string, cwd: string): Pick<ResolvedModelSpec, 'kind' | 'location'> | undefined => {
@@ -77,7 +86,8 @@ export const resolveModelSpec = (
   if (entry) {
     const source = resolveSource(entry.source, cwd);
     if (!source) throw new ModelRuntimeError('MODEL_NOT_FOUND', `model "${requested}": source "${entry.source}" is neither a folder nor a hub id`);
-    return { name: requested, ...source, revision: entry.revision, dtype: entry.dtype ?? options.defaultDtype, labels: entry.labels };
+    const dtype = entry.dtype ?? options.defaultDtype;
+    return { name: requested, ...source, revision: entry.revision, dtype: source.kind === 'local' && !entry.dtype ? availableDtype(source.location, dtype) : dtype, labels: entry.labels };
   }
   const source = resolveSource(requested, cwd);
   if (!source) {
@@ -86,5 +96,5 @@ export const resolveModelSpec = (
       `unknown model "${requested}": not a registered name (${Object.keys(registry).join(', ') || 'none'}), a folder or a hub id`,
     );
   }
-  return { name: requested, ...source, revision: 'main', dtype: options.defaultDtype };
+  return { name: requested, ...source, revision: 'main', dtype: source.kind === 'local' ? availableDtype(source.location, options.defaultDtype) : options.defaultDtype };
 };
