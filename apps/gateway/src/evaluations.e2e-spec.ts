@@ -170,6 +170,15 @@ describe('evaluations (gateway + worker + inference, Redis + Postgres)', () => {
     expect((await gateway.get(`/api/v1/evaluations/${accepted.body.jobId}`)).body.status).toBe('cancelled');
   }, 60_000);
 
+  it('starts offline without datasets and fails each evaluation with the reason', async () => {
+    await Promise.all(workers.splice(0).map((w) => w.stop('SIGKILL')));
+    await startWorker({ DATASETS_DIR: '' });
+    const accepted = await gateway.post('/api/v1/evaluate?dataset=tweet_eval&split=test&samples=10', '');
+    const run = await finished(accepted.body.jobId);
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(/DATASETS_DIR/);
+  }, 60_000);
+
   it.each([
     ['dataset=nope', 'dataset', 'tweet_eval'],
     ['split=nope', 'split', 'validation'],
