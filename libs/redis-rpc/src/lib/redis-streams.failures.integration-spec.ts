@@ -1,76 +1,35 @@
-import type { Redis } from 'ioredis';
 import { firstValueFrom } from 'rxjs';
 import {
   closedPort,
-  createTestRedis,
   delay,
-  deletePrefixedKeys,
-  startTestWorker,
   TcpProxy,
-  TEST_REDIS_URL,
-  type TestWorker,
   testStreamKeys,
-  uniqueTestPrefix,
-  useTestLogger,
+  useTransportSuite,
   waitFor,
   WORK_PATTERN,
 } from '../testing';
 import { RpcDeadlineExceededError, RpcReplyErrorCode, RpcUnavailableError, isRpcTransportError } from './errors';
-import type { RedisStreamsTransportOptions } from './options';
-import { RedisStreamsClient } from './redis-streams.client';
 import { fieldsToRecord, parseReadReply } from './wire';
 
 const SERVICE = 'inference-failures';
 const GROUP = `${SERVICE}-workers`;
 
 describe('RedisStreams transport: failures', () => {
-  let redis: Redis;
-  let prefix: string;
-  let transport: RedisStreamsTransportOptions;
+  const suite = useTransportSuite({ service: SERVICE, label: 'failures' });
   let liveKey: string;
-  const clients: RedisStreamsClient[] = [];
-  const workers: TestWorker[] = [];
-
-  const newClient = (overrides: Partial<ConstructorParameters<typeof RedisStreamsClient>[0]> = {}): RedisStreamsClient => {
-    const client = new RedisStreamsClient({ ...transport, defaultTimeoutMs: 5_000, ...overrides });
-    clients.push(client);
-    return client;
-  };
-  const start = async (...args: Parameters<typeof startTestWorker>): Promise<TestWorker> => {
-    const worker = await startTestWorker(...args);
-    workers.push(worker);
-    return worker;
-  };
   /** A replica that reads one entry and then "dies" (never acknowledges). */
   const readAsDeadReplica = async (): Promise<string> =>
-    waitFor(async () => parseReadReply(await redis.xreadgroup('GROUP', GROUP, 'dead-replica', 'COUNT', 1, 'STREAMS', liveKey, '>'))[0]?.entries[0]?.id, {
+    waitFor(async () => parseReadReply(await suite.redis.xreadgroup('GROUP', GROUP, 'dead-replica', 'COUNT', 1, 'STREAMS', liveKey, '>'))[0]?.entries[0]?.id, {
       description: 'the request to reach the stream',
     });
-  const pendingCount = async () => Number((await redis.xpending(liveKey, GROUP))[0]);
+  const pendingCount = async () => Number((await suite.redis.xpending(liveKey, GROUP))[0]);
 
-  beforeAll(() => {
-    useTestLogger();
-    redis = createTestRedis();
-  });
-
-  beforeEach(async () => {
-    prefix = uniqueTestPrefix('failures');
-    transport = { url: TEST_REDIS_URL, prefix, service: SERVICE };
-    liveKey = testStreamKeys(prefix, SERVICE).lane('live');
-  });
-
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((client) => client.close()));
-    await Promise.all(workers.splice(0).map((worker) => worker.close()));
-    await deletePrefixedKeys(redis, prefix);
-  });
-
-  afterAll(async () => {
-    await redis.quit();
+  beforeEach(() => {
+    liveKey = testStreamKeys(suite.prefix, SERVICE).lane('live');
   });
 
   it('fails with RpcDeadlineExceededError at the timeout when no replica answers, and the expired entry is never computed', async () => {
-    const client = newClient();
+    const client = suite.newClient();
     await client.connect();
     const startedAt = Date.now();
     const error = await firstValueFrom(client.send(WORK_PATTERN, { n: 1 }, { timeoutMs: 300 })).catch((err: unknown) => err);
@@ -83,7 +42,7 @@ describe('RedisStreams transport: failures', () => {
     expect(elapsed).toBeLessThan(900);
 
     const expired: string[] = [];
-    const worker = await start({ ...transport, blockMs: 100, observer: { onExpired: (lane) => expired.push(lane) } });
+    const worker = await suite.start({ ...suite.transport, blockMs: 100, observer: { onExpired: (lane) => expired.push(lane) } });
     await waitFor(() => expired.length === 1, { description: 'the expired entry to be dropped' });
     await waitFor(async () => (await pendingCount()) === 0, { description: 'the expired entry to be acknowledged' });
     expect(expired).toEqual(['live']);
@@ -91,15 +50,15 @@ describe('RedisStreams transport: failures', () => {
   });
 
   it('reclaims the entry of a dead replica after the visibility timeout and answers before the deadline', async () => {
-    await redis.call('XGROUP', 'CREATE', liveKey, GROUP, '0', 'MKSTREAM');
-    const client = newClient();
+    await suite.redis.call('XGROUP', 'CREATE', liveKey, GROUP, '0', 'MKSTREAM');
+    const client = suite.newClient();
     const call = firstValueFrom(client.send(WORK_PATTERN, { job: 'orphan' }, { timeoutMs: 5_000 }));
     const entryId = await readAsDeadReplica();
 
     const reclaimed: number[] = [];
     const startedAt = Date.now();
-    const worker = await start({
-      ...transport,
+    const worker = await suite.start({
+      ...suite.transport,
       consumerName: 'survivor',
       blockMs: 100,
       visibilityTimeoutMs: 300,
@@ -116,29 +75,29 @@ describe('RedisStreams transport: failures', () => {
 
   it('computes a slow entry exactly once while its replica is alive (heartbeat), even with a second replica idle', async () => {
     const reclaimed: number[] = [];
-    const options = { ...transport, blockMs: 100, visibilityTimeoutMs: 300, reclaimIntervalMs: 50, observer: { onReclaimed: (_: string, n: number) => reclaimed.push(n) } };
+    const options = { ...suite.transport, blockMs: 100, visibilityTimeoutMs: 300, reclaimIntervalMs: 50, observer: { onReclaimed: (_: string, n: number) => reclaimed.push(n) } };
     const slow = async (data: unknown) => {
       await delay(1_200);
       return data;
     };
-    const [a, b] = await Promise.all([start({ ...options, consumerName: 'a' }, slow), start({ ...options, consumerName: 'b' }, slow)]);
+    const [a, b] = await Promise.all([suite.start({ ...options, consumerName: 'a' }, slow), suite.start({ ...options, consumerName: 'b' }, slow)]);
 
-    await expect(firstValueFrom(newClient().send(WORK_PATTERN, { slow: true }))).resolves.toEqual({ slow: true });
+    await expect(firstValueFrom(suite.newClient().send(WORK_PATTERN, { slow: true }))).resolves.toEqual({ slow: true });
 
     expect([...a.recorder.calls, ...b.recorder.calls]).toEqual([expect.objectContaining({ deliveryCount: 1 })]);
     expect(reclaimed).toEqual([]);
   });
 
   it('dead-letters an entry delivered more than maxDeliveries times and tells the waiting client', async () => {
-    await redis.call('XGROUP', 'CREATE', liveKey, GROUP, '0', 'MKSTREAM');
-    const call = firstValueFrom(newClient().send(WORK_PATTERN, { poison: true }, { timeoutMs: 5_000 }));
+    await suite.redis.call('XGROUP', 'CREATE', liveKey, GROUP, '0', 'MKSTREAM');
+    const call = firstValueFrom(suite.newClient().send(WORK_PATTERN, { poison: true }, { timeoutMs: 5_000 }));
     const entryId = await readAsDeadReplica();
     // Three replicas crashed on it already: delivery count 3, idle for a minute.
-    await redis.call('XCLAIM', liveKey, GROUP, 'dead-replica', 0, entryId, 'IDLE', 60_000, 'RETRYCOUNT', 3);
+    await suite.redis.call('XCLAIM', liveKey, GROUP, 'dead-replica', 0, entryId, 'IDLE', 60_000, 'RETRYCOUNT', 3);
 
     const deadLettered: string[] = [];
-    const worker = await start({
-      ...transport,
+    const worker = await suite.start({
+      ...suite.transport,
       blockMs: 100,
       visibilityTimeoutMs: 300,
       reclaimIntervalMs: 50,
@@ -151,14 +110,14 @@ describe('RedisStreams transport: failures', () => {
     expect(worker.recorder.calls).toHaveLength(0);
     expect(deadLettered).toEqual(['live']);
     expect(await pendingCount()).toBe(0);
-    const dead = await redis.xrange(testStreamKeys(prefix, SERVICE).dead, '-', '+');
+    const dead = await suite.redis.xrange(testStreamKeys(suite.prefix, SERVICE).dead, '-', '+');
     expect(dead).toHaveLength(1);
     expect(fieldsToRecord(dead[0][1])).toMatchObject({ pattern: WORK_PATTERN, data: '{"poison":true}', lane: 'live', originalId: entryId, deliveries: '4', reason: expect.stringMatching(/delivered 4 times/) });
   });
 
   it('fails fast with RpcUnavailableError when Redis is unreachable, and works once it is reachable', async () => {
     const port = await closedPort();
-    const client = newClient({ url: `redis://127.0.0.1:${port}` });
+    const client = suite.newClient({ url: `redis://127.0.0.1:${port}` });
     for (let attempt = 0; attempt < 3; attempt++) {
       const startedAt = Date.now();
       const error = await firstValueFrom(client.send(WORK_PATTERN, { n: attempt })).catch((err: unknown) => err);
@@ -170,7 +129,7 @@ describe('RedisStreams transport: failures', () => {
     // Redis appears on that port (a proxy to the real one): the same client recovers by itself.
     const proxy = await new TcpProxy().start(port);
     try {
-      await start({ ...transport, blockMs: 100 });
+      await suite.start({ ...suite.transport, blockMs: 100 });
       const reply = await waitFor(() => firstValueFrom(client.send(WORK_PATTERN, { n: 'late' }, { timeoutMs: 1_000 })).catch(() => undefined), {
         timeoutMs: 8_000,
         intervalMs: 100,
@@ -178,7 +137,7 @@ describe('RedisStreams transport: failures', () => {
       });
       expect(reply).toEqual({ n: 'late' });
     } finally {
-      await Promise.all(clients.splice(0).map((c) => c.close()));
+      await suite.closeClients();
       await proxy.stop();
     }
   });
@@ -186,11 +145,11 @@ describe('RedisStreams transport: failures', () => {
   it('fails calls at once when the connection drops after connecting, and recovers when Redis is back', async () => {
     const proxy = await new TcpProxy().start();
     try {
-      await start({ ...transport, blockMs: 100 }, async (data) => {
+      await suite.start({ ...suite.transport, blockMs: 100 }, async (data) => {
         await delay((data as { wait: number }).wait);
         return data;
       });
-      const client = newClient({ url: proxy.url });
+      const client = suite.newClient({ url: proxy.url });
       await expect(firstValueFrom(client.send(WORK_PATTERN, { wait: 0 }))).resolves.toEqual({ wait: 0 });
 
       const inFlight = firstValueFrom(client.send(WORK_PATTERN, { wait: 500 })).catch((err: unknown) => err);
@@ -210,7 +169,7 @@ describe('RedisStreams transport: failures', () => {
       });
       expect(recovered).toEqual({ wait: 0 });
     } finally {
-      await Promise.all(clients.splice(0).map((client) => client.close()));
+      await suite.closeClients();
       await proxy.stop();
     }
   });

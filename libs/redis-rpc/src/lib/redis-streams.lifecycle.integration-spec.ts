@@ -1,21 +1,12 @@
-import type { Redis } from 'ioredis';
 import { firstValueFrom } from 'rxjs';
 import {
-  createTestRedis,
   delay,
-  deletePrefixedKeys,
-  startTestWorker,
-  TEST_REDIS_URL,
-  type TestWorker,
   testStreamKeys,
-  uniqueTestPrefix,
-  useTestLogger,
+  useTransportSuite,
   waitFor,
   WORK_PATTERN,
 } from '../testing';
 import { RpcDeadlineExceededError, RpcUnavailableError } from './errors';
-import type { RedisStreamsTransportOptions } from './options';
-import { RedisStreamsClient } from './redis-streams.client';
 import type { RedisStreamsContext } from './redis-streams.context';
 import { readStreamStats } from './stream-stats';
 
@@ -23,50 +14,19 @@ const SERVICE = 'inference-lifecycle';
 const GROUP = `${SERVICE}-workers`;
 
 describe('RedisStreams transport: lifecycle and stats', () => {
-  let redis: Redis;
-  let prefix: string;
-  let transport: RedisStreamsTransportOptions;
-  let client: RedisStreamsClient;
-  const workers: TestWorker[] = [];
-
-  const start = async (...args: Parameters<typeof startTestWorker>): Promise<TestWorker> => {
-    const worker = await startTestWorker(...args);
-    workers.push(worker);
-    return worker;
-  };
-  const keys = () => testStreamKeys(prefix, SERVICE);
-  const pendingCount = async (lane = 'live') => Number((await redis.xpending(keys().lane(lane), GROUP))[0]);
+  const suite = useTransportSuite({ service: SERVICE, label: 'lifecycle' });
+  const keys = () => testStreamKeys(suite.prefix, SERVICE);
+  const pendingCount = async (lane = 'live') => Number((await suite.redis.xpending(keys().lane(lane), GROUP))[0]);
   /** Consumer names registered in the group (XINFO CONSUMERS rows are flat field/value arrays). */
   const consumers = async (lane = 'live') =>
-    ((await redis.xinfo('CONSUMERS', keys().lane(lane), GROUP)) as unknown[][]).map((row) => String(row[row.indexOf('name') + 1]));
-
-  beforeAll(() => {
-    useTestLogger();
-    redis = createTestRedis();
-  });
-
-  beforeEach(() => {
-    prefix = uniqueTestPrefix('lifecycle');
-    transport = { url: TEST_REDIS_URL, prefix, service: SERVICE };
-    client = new RedisStreamsClient({ ...transport, defaultTimeoutMs: 5_000 });
-  });
-
-  afterEach(async () => {
-    await client.close();
-    await Promise.all(workers.splice(0).map((worker) => worker.close()));
-    await deletePrefixedKeys(redis, prefix);
-  });
-
-  afterAll(async () => {
-    await redis.quit();
-  });
+    ((await suite.redis.xinfo('CONSUMERS', keys().lane(lane), GROUP)) as unknown[][]).map((row) => String(row[row.indexOf('name') + 1]));
 
   it('close() finishes in-flight work, then stops reading', async () => {
-    const worker = await start({ ...transport, consumerName: 'leaving', blockMs: 100, maxInFlight: 4 }, async (data) => {
+    const worker = await suite.start({ ...suite.transport, consumerName: 'leaving', blockMs: 100, maxInFlight: 4 }, async (data) => {
       await delay(300);
       return data;
     });
-    const calls = Promise.all([0, 1, 2].map((i) => firstValueFrom(client.send(WORK_PATTERN, { i }))));
+    const calls = Promise.all([0, 1, 2].map((i) => firstValueFrom(suite.client.send(WORK_PATTERN, { i }))));
     await waitFor(() => worker.recorder.calls.length === 3, { description: 'three requests in flight' });
 
     await worker.close();
@@ -78,21 +38,21 @@ describe('RedisStreams transport: lifecycle and stats', () => {
     expect(await consumers()).toEqual([]);
 
     // Nothing reads any more: a new request waits in the stream, unread, until its deadline.
-    await expect(firstValueFrom(client.send(WORK_PATTERN, { i: 3 }, { timeoutMs: 300 }))).rejects.toBeInstanceOf(RpcDeadlineExceededError);
+    await expect(firstValueFrom(suite.client.send(WORK_PATTERN, { i: 3 }, { timeoutMs: 300 }))).rejects.toBeInstanceOf(RpcDeadlineExceededError);
     expect(worker.recorder.calls).toHaveLength(3);
-    const [live] = await readStreamStats(redis, { prefix, service: SERVICE });
+    const [live] = await readStreamStats(suite.redis, { prefix: suite.prefix, service: SERVICE });
     expect(live).toMatchObject({ pending: 0, lag: 1 });
   });
 
   it('leaves unfinished entries pending after the shutdown grace, for another replica to reclaim', async () => {
     let slowFinished = false;
-    const options = { ...transport, blockMs: 100, visibilityTimeoutMs: 300, reclaimIntervalMs: 50 };
-    const first = await start({ ...options, consumerName: 'stopping', shutdownGraceMs: 100 }, async (_data, ctx: RedisStreamsContext) => {
+    const options = { ...suite.transport, blockMs: 100, visibilityTimeoutMs: 300, reclaimIntervalMs: 50 };
+    const first = await suite.start({ ...options, consumerName: 'stopping', shutdownGraceMs: 100 }, async (_data, ctx: RedisStreamsContext) => {
       await delay(800);
       slowFinished = true;
       return ctx.consumer;
     });
-    const call = firstValueFrom(client.send(WORK_PATTERN, {}));
+    const call = firstValueFrom(suite.client.send(WORK_PATTERN, {}));
     await waitFor(() => first.recorder.calls.length === 1, { description: 'the request in flight' });
 
     const closeStartedAt = Date.now();
@@ -101,7 +61,7 @@ describe('RedisStreams transport: lifecycle and stats', () => {
     expect(await pendingCount()).toBe(1);
     expect(await consumers()).toEqual(['stopping']);
 
-    await start({ ...options, consumerName: 'successor' }, (_data, ctx: RedisStreamsContext) => ctx.consumer);
+    await suite.start({ ...options, consumerName: 'successor' }, (_data, ctx: RedisStreamsContext) => ctx.consumer);
     await expect(call).resolves.toBe('successor');
     await waitFor(async () => (await pendingCount()) === 0, { description: 'acknowledged by the successor' });
     // Let the abandoned handler end inside the test (its late reply fails quietly: connection closed).
@@ -109,28 +69,28 @@ describe('RedisStreams transport: lifecycle and stats', () => {
   });
 
   it('client close() fails pending calls with RpcUnavailableError at once', async () => {
-    await client.connect();
-    const call = firstValueFrom(client.send(WORK_PATTERN, { n: 1 })).catch((err: unknown) => err);
-    await waitFor(() => client.pendingCalls === 1, { description: 'the call to be pending' });
+    await suite.client.connect();
+    const call = firstValueFrom(suite.client.send(WORK_PATTERN, { n: 1 })).catch((err: unknown) => err);
+    await waitFor(() => suite.client.pendingCalls === 1, { description: 'the call to be pending' });
     const closedAt = Date.now();
-    await client.close();
+    await suite.client.close();
     expect(await call).toBeInstanceOf(RpcUnavailableError);
     expect(Date.now() - closedAt).toBeLessThan(200);
-    expect(client.pendingCalls).toBe(0);
+    expect(suite.client.pendingCalls).toBe(0);
   });
 
   it('readStreamStats reports length, pending and lag per lane', async () => {
     const { lane } = keys();
-    for (const name of ['live', 'bulk']) await redis.call('XGROUP', 'CREATE', lane(name), GROUP, '0', 'MKSTREAM');
-    for (let i = 0; i < 3; i++) await redis.xadd(lane('live'), '*', 'n', String(i));
-    await redis.xadd(lane('bulk'), '*', 'n', '0');
-    await redis.xreadgroup('GROUP', GROUP, 'reader', 'COUNT', 1, 'STREAMS', lane('live'), '>');
+    for (const name of ['live', 'bulk']) await suite.redis.call('XGROUP', 'CREATE', lane(name), GROUP, '0', 'MKSTREAM');
+    for (let i = 0; i < 3; i++) await suite.redis.xadd(lane('live'), '*', 'n', String(i));
+    await suite.redis.xadd(lane('bulk'), '*', 'n', '0');
+    await suite.redis.xreadgroup('GROUP', GROUP, 'reader', 'COUNT', 1, 'STREAMS', lane('live'), '>');
 
-    expect(await readStreamStats(redis, { prefix, service: SERVICE })).toEqual([
+    expect(await readStreamStats(suite.redis, { prefix: suite.prefix, service: SERVICE })).toEqual([
       { lane: 'live', length: 3, pending: 1, lag: 2 },
       { lane: 'bulk', length: 1, pending: 0, lag: 1 },
     ]);
     // Missing streams and groups read as empty, never as errors.
-    expect(await readStreamStats(redis, { prefix, service: 'absent', lanes: ['live'] })).toEqual([{ lane: 'live', length: 0, pending: 0, lag: null }]);
+    expect(await readStreamStats(suite.redis, { prefix: suite.prefix, service: 'absent', lanes: ['live'] })).toEqual([{ lane: 'live', length: 0, pending: 0, lag: null }]);
   });
 });
