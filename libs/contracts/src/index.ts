@@ -9,3 +9,4 @@ export * from './lib/evaluation/evaluation.queue';
 export * from './lib/evaluation/evaluation.schemas';
 export * from './lib/evaluation/evaluation.dto';
 export * from './lib/models/models.api';
+export * from './lib/auth/api-keys.api';

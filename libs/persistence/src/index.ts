@@ -1,3 +1,4 @@
+export * from './lib/api-key.repository';
 export * from './lib/ensure-database';
 export * from './lib/evaluation-run.repository';
 export * from './lib/migrations';

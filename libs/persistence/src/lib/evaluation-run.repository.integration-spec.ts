@@ -63,6 +63,7 @@ describe('EvaluationRunRepository', () => {
       durationMs: null,
       attempts: 0,
       error: null,
+      ownerKey: null,
       report: null,
     });
     // A redelivered request with the same id returns the first row and inserts nothing.
@@ -230,5 +231,38 @@ describe('EvaluationRunRepository', () => {
     const latest = await repo.latestCompletedPerTarget();
     expect(latest.map((r) => r.id).sort()).toEqual([newestA, aValidation, newestB].sort());
     expect(latest.every((r) => r.status === 'completed' && r.report !== null)).toBe(true);
+  });
+
+  describe('per-owner quotas', () => {
+    const dayStart = new Date(Date.UTC(2030, 0, 1));
+    const quota = (overrides: Partial<{ maxActive: number; maxPerDay: number }> = {}) => ({ maxActive: 2, maxPerDay: 5, dayStart: new Date(0), ...overrides });
+
+    it('records the owner and refuses a run over the queued + running limit until one ends', async () => {
+      const first = await repo.createOwned(newRunId(), evaluationParams(), 'ci', quota());
+      expect(first).toEqual({ run: expect.objectContaining({ status: 'queued', ownerKey: 'ci' }) });
+      const secondId = newRunId();
+      await repo.createOwned(secondId, evaluationParams(), 'ci', quota());
+      expect(await repo.createOwned(newRunId(), evaluationParams(), 'ci', quota())).toEqual({ exceeded: { quota: 'active', limit: 2, used: 2 } });
+      // Another owner has its own budget.
+      expect(await repo.createOwned(newRunId(), evaluationParams(), 'other', quota())).toHaveProperty('run');
+      await repo.cancel(secondId);
+      expect(await repo.createOwned(newRunId(), evaluationParams(), 'ci', quota())).toHaveProperty('run');
+    });
+
+    it('counts every run created since the start of the day, finished or not', async () => {
+      for (let i = 0; i < 3; i++) {
+        const created = await repo.createOwned(newRunId(), evaluationParams(), 'daily', quota({ maxActive: 0, maxPerDay: 3 }));
+        if ('run' in created) await repo.fail(created.run.id, 'done');
+      }
+      expect(await repo.createOwned(newRunId(), evaluationParams(), 'daily', quota({ maxActive: 0, maxPerDay: 3 }))).toEqual({ exceeded: { quota: 'daily', limit: 3, used: 3 } });
+      // Runs of earlier days do not count.
+      expect(await repo.createOwned(newRunId(), evaluationParams(), 'daily', { maxActive: 0, maxPerDay: 3, dayStart })).toHaveProperty('run');
+    });
+
+    it('does not overshoot when many requests race on one owner', async () => {
+      const results = await Promise.all(Array.from({ length: 12 }, () => repo.createOwned(newRunId(), evaluationParams(), 'racer', quota({ maxActive: 3, maxPerDay: 0 }))));
+      expect(results.filter((r) => 'run' in r)).toHaveLength(3);
+      expect((await pool.query("SELECT count(*)::int AS n FROM evaluation_runs WHERE owner_key = 'racer'")).rows[0].n).toBe(3);
+    });
   });
 });

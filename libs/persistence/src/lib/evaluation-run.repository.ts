@@ -29,6 +29,24 @@ export interface ListEvaluationRunsQuery {
   offset?: number;
 }
 
+/** Per-owner limits checked by `createOwned`; 0 disables a limit. */
+export interface EvaluationQuota {
+  /** Queued plus running runs at once. */
+  maxActive: number;
+  /** Runs created since `dayStart`. */
+  maxPerDay: number;
+  dayStart: Date;
+}
+
+export interface EvaluationQuotaExceeded {
+  quota: 'active' | 'daily';
+  limit: number;
+  used: number;
+}
+
+// First half of the two-int advisory lock key of quota checks (the second is the owner's hash).
+const OWNER_LOCK_NAMESPACE = 46_173;
+
 export const DEFAULT_LIST_LIMIT = 20;
 export const MAX_LIST_LIMIT = 100;
 const MAX_ERROR_LENGTH = 10_000;
@@ -40,6 +58,12 @@ const assertUuid = (id: string): void => {
 };
 const assertInteger = (name: string, value: number, min: number): void => {
   if (!Number.isSafeInteger(value) || value < min) throw invalid(`${name} must be an integer >= ${min}, got ${value}`);
+};
+
+const assertParameters = (id: string, params: EvaluationParameters): void => {
+  assertUuid(id);
+  if (params.samples !== null) assertInteger('samples', params.samples, 1);
+  assertInteger('seed', params.seed, Number.MIN_SAFE_INTEGER);
 };
 
 const assertReport = (report: ClassificationReport): void => {
@@ -63,20 +87,42 @@ export class EvaluationRunRepository {
 
   /** Records a queued run. Idempotent: the same id again returns the existing row unchanged. */
   async create(id: string, params: EvaluationParameters): Promise<EvaluationRun> {
-    assertUuid(id);
-    if (params.samples !== null) assertInteger('samples', params.samples, 1);
-    assertInteger('seed', params.seed, Number.MIN_SAFE_INTEGER);
-    const { rows } = await this.pool.query<EvaluationRunRow>(
-      `INSERT INTO evaluation_runs (id, dataset, split, samples_requested, sampling, seed, model_name)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (id) DO NOTHING
-       RETURNING ${RUN_COLUMNS}`,
-      [id, params.dataset, params.split, params.samples, params.sampling, params.seed, params.modelName],
-    );
-    if (rows[0]) return toEvaluationRun(rows[0]);
+    assertParameters(id, params);
+    const inserted = await this.insert(this.pool, id, params, null);
+    if (inserted) return inserted;
     const existing = await this.get(id);
     if (!existing) throw new Error(`Evaluation run ${id} conflicted on insert but cannot be read`);
     return existing;
+  }
+
+  /**
+   * Records a queued run owned by an API key, unless it would exceed that key's quota. Counting and
+   * inserting happen under a per-owner transaction lock, so concurrent requests on several gateway
+   * replicas cannot overshoot. Every run created since `dayStart` counts towards the daily quota,
+   * whatever its outcome (a cancelled run was still requested).
+   */
+  async createOwned(id: string, params: EvaluationParameters, owner: string, quota: EvaluationQuota): Promise<{ run: EvaluationRun } | { exceeded: EvaluationQuotaExceeded }> {
+    assertParameters(id, params);
+    if (owner.trim() === '') throw invalid('owner must be a non-empty key name');
+    assertInteger('maxActive', quota.maxActive, 0);
+    assertInteger('maxPerDay', quota.maxPerDay, 0);
+    return withTransaction(this.pool, async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [OWNER_LOCK_NAMESPACE, owner]);
+      const { rows } = await client.query<{ active: number; today: number }>(
+        `SELECT count(*) FILTER (WHERE status IN ('queued', 'running'))::int AS active,
+                count(*) FILTER (WHERE created_at >= $2)::int AS today
+         FROM evaluation_runs
+         WHERE owner_key = $1 AND (status IN ('queued', 'running') OR created_at >= $2)`,
+        [owner, quota.dayStart],
+      );
+      const { active, today } = rows[0];
+      // The daily quota first: when it is spent, waiting for a running evaluation does not help.
+      if (quota.maxPerDay > 0 && today >= quota.maxPerDay) return { exceeded: { quota: 'daily', limit: quota.maxPerDay, used: today } };
+      if (quota.maxActive > 0 && active >= quota.maxActive) return { exceeded: { quota: 'active', limit: quota.maxActive, used: active } };
+      const run = await this.insert(client, id, params, owner);
+      if (!run) throw invalid(`Evaluation run ${id} already exists`);
+      return { run };
+    });
   }
 
   /** A worker picked the run up (again). False if it was completed or cancelled meanwhile. */
@@ -221,6 +267,17 @@ export class EvaluationRunRepository {
        ORDER BY COALESCE(resolved_model, model_name), dataset, split, finished_at DESC, created_at DESC, id DESC`,
     );
     return this.withClassMetrics(rows);
+  }
+
+  private async insert(client: Pool | PoolClient, id: string, params: EvaluationParameters, owner: string | null): Promise<EvaluationRun | null> {
+    const { rows } = await client.query<EvaluationRunRow>(
+      `INSERT INTO evaluation_runs (id, dataset, split, samples_requested, sampling, seed, model_name, owner_key)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (id) DO NOTHING
+       RETURNING ${RUN_COLUMNS}`,
+      [id, params.dataset, params.split, params.samples, params.sampling, params.seed, params.modelName, owner],
+    );
+    return rows[0] ? toEvaluationRun(rows[0]) : null;
   }
 
   private async changed(sql: string, params: unknown[], client: Pool | PoolClient = this.pool): Promise<boolean> {

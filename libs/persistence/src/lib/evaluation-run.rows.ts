@@ -37,6 +37,7 @@ export interface EvaluationRunRow {
   weighted_f1: number | null;
   zero_division: number | null;
   confusion_matrix: number[][] | null;
+  owner_key: string | null;
 }
 
 export interface ClassMetricsRow extends ClassMetrics {
@@ -47,7 +48,7 @@ export interface ClassMetricsRow extends ClassMetrics {
 export const RUN_COLUMNS = `id, status, dataset, split, samples_requested, sampling, seed, model_name, resolved_model,
   model_version, samples_evaluated, progress, attempts, error, created_at, started_at, finished_at, duration_ms,
   accuracy, macro_precision, macro_recall, macro_f1, weighted_precision, weighted_recall, weighted_f1, zero_division,
-  confusion_matrix`;
+  confusion_matrix, owner_key`;
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 const toNumber = (value: string | null): number | null => (value === null ? null : Number(value));
@@ -96,6 +97,7 @@ export function toEvaluationRun(row: EvaluationRunRow, classRows: readonly Class
     progress: row.progress,
     attempts: row.attempts,
     error: row.error,
+    ownerKey: row.owner_key,
     createdAt: row.created_at.toISOString(),
     startedAt: iso(row.started_at),
     finishedAt: iso(row.finished_at),

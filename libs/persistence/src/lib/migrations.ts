@@ -128,6 +128,35 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX training_runs_model_idx ON training_runs (model, version) WHERE model IS NOT NULL;
     `,
   },
+  {
+    id: 3,
+    name: 'create_api_keys',
+    sql: `
+      -- Gateway API keys issued through POST /admin/keys (keys from the API_KEYS variable are not stored).
+      -- Only the SHA-256 of a key is kept: a database leak does not leak usable keys.
+      CREATE TABLE api_keys (
+        id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        name         text NOT NULL CHECK (name ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'),
+        role         text NOT NULL CHECK (role IN ('predict', 'operator', 'admin')),
+        key_hash     bytea NOT NULL UNIQUE CHECK (length(key_hash) = 32),
+        created_at   timestamptz NOT NULL DEFAULT now(),
+        revoked_at   timestamptz,
+        last_used_at timestamptz
+      );
+
+      -- A name identifies one active key (logs, rate limits, quotas); a revoked name may be reissued.
+      CREATE UNIQUE INDEX api_keys_active_name_idx ON api_keys (name) WHERE revoked_at IS NULL;
+    `,
+  },
+  {
+    id: 4,
+    name: 'add_evaluation_runs_owner_key',
+    sql: `
+      -- The API key (by name) that queued the run: per-key quotas count across gateway replicas.
+      ALTER TABLE evaluation_runs ADD COLUMN owner_key text;
+      CREATE INDEX evaluation_runs_owner_idx ON evaluation_runs (owner_key, created_at DESC) WHERE owner_key IS NOT NULL;
+    `,
+  },
 ];
 
 /** How a migration is named in logs and in `runMigrations`' result, e.g. `0001_create_evaluation_runs`. */

@@ -30,9 +30,10 @@ describe('runMigrations', () => {
 
   it('applies each migration once and is idempotent', async () => {
     const p = pool(await freshDatabase());
-    expect(await runMigrations(p)).toEqual(['0001_create_evaluation_runs', '0002_create_model_registry']);
+    expect(await runMigrations(p)).toEqual(['0001_create_evaluation_runs', '0002_create_model_registry', '0003_create_api_keys', '0004_add_evaluation_runs_owner_key']);
     expect(await runMigrations(p)).toEqual([]);
     expect(await tables(p)).toEqual([
+      'api_keys',
       'evaluation_class_metrics',
       'evaluation_runs',
       'model_aliases',
@@ -45,13 +46,15 @@ describe('runMigrations', () => {
     expect(rows).toEqual([
       { id: 1, name: 'create_evaluation_runs' },
       { id: 2, name: 'create_model_registry' },
+      { id: 3, name: 'create_api_keys' },
+      { id: 4, name: 'add_evaluation_runs_owner_key' },
     ]);
   });
 
   it('upgrades a database that only has the first migration', async () => {
     const p = pool(await freshDatabase());
     expect(await runMigrations(p, MIGRATIONS.slice(0, 1))).toEqual(['0001_create_evaluation_runs']);
-    expect(await runMigrations(p)).toEqual(['0002_create_model_registry']);
+    expect(await runMigrations(p)).toEqual(['0002_create_model_registry', '0003_create_api_keys', '0004_add_evaluation_runs_owner_key']);
     expect(await runMigrations(p)).toEqual([]);
   });
 

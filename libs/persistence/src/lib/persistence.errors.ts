@@ -10,6 +10,8 @@ export const PersistenceErrorCode = {
   VersionNotFound: 'VERSION_NOT_FOUND',
   InvalidAlias: 'INVALID_ALIAS',
   InvalidReference: 'INVALID_REFERENCE',
+  // API keys: a second active key with the same name maps to 409 at the edge.
+  ApiKeyExists: 'API_KEY_EXISTS',
 } as const;
 export type PersistenceErrorCode = (typeof PersistenceErrorCode)[keyof typeof PersistenceErrorCode];
 

@@ -61,6 +61,7 @@ export class EvaluationRunDto {
   @ApiProperty({ nullable: true, type: Number }) durationMs!: number | null;
   @ApiProperty() attempts!: number;
   @ApiProperty({ nullable: true, type: String }) error!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Name of the API key that queued the run' }) ownerKey!: string | null;
   @ApiPropertyOptional({ type: ClassificationReportDto, nullable: true }) report!: ClassificationReportDto | null;
 }
 

@@ -63,5 +63,7 @@ export interface EvaluationRun extends EvaluationParameters {
   durationMs: number | null;
   attempts: number;
   error: string | null;
+  /** Name of the API key that queued the run (quotas are counted per key); null for runs queued without one. */
+  ownerKey: string | null;
   report: ClassificationReport | null;
 }
