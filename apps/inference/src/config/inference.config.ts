@@ -12,7 +12,15 @@ import {
   envRedisUrl,
   parseEnv,
 } from '@sentiment-ops/config';
-import { BUILT_IN_MODEL_REGISTRY, DEFAULT_MODEL_NAME, MODEL_DTYPES, modelRegistrySchema, type ModelRegistry } from '@sentiment-ops/model-runtime';
+import {
+  BUILT_IN_MODEL_REGISTRY,
+  DEFAULT_MODEL_NAME,
+  GRAPH_OPTIMIZATION_LEVELS,
+  MODEL_DTYPES,
+  modelRegistrySchema,
+  type GraphOptimizationLevel,
+  type ModelRegistry,
+} from '@sentiment-ops/model-runtime';
 
 // Every variable the inference service reads; documented in apps/inference/.env.example.
 export const inferenceEnvSchema = z.object({
@@ -32,7 +40,11 @@ export const inferenceEnvSchema = z.object({
   SUB_BATCH_SIZE: envInt(16, { min: 1, max: 1024 }),
   SUB_BATCH_TOKENS: envInt(8192, { min: 16, max: 1_000_000 }),
   MODEL_MAX_LENGTH: envInt(0, { min: 0, max: 100_000 }),
+  BATCH_WAIT_MS: envInt(0, { min: 0, max: 1000 }),
   INTRA_OP_THREADS: envInt(Math.max(1, cpus().length), { min: 1, max: 256 }),
+  INTER_OP_THREADS: envInt(1, { min: 1, max: 256 }),
+  GRAPH_OPTIMIZATION_LEVEL: z.enum(GRAPH_OPTIMIZATION_LEVELS, { error: `must be one of ${GRAPH_OPTIMIZATION_LEVELS.join(', ')}` }).default('all'),
+  ORT_CPU_MEM_ARENA: envBoolean(true),
   RPC_BLOCK_MS: envInt(1000, { min: 10, max: 60_000 }),
   RPC_VISIBILITY_TIMEOUT_MS: envInt(5000, { min: 100, max: 3_600_000 }),
   RPC_MAX_DELIVERIES: envInt(3, { min: 1, max: 100 }),
@@ -56,7 +68,8 @@ export interface InferenceConfig {
     maxLoadedModels: number;
     maxLengthOverride?: number;
   };
-  batching: { maxBatch: number; maxBatchItems: number; subBatchSize: number; subBatchTokens: number; intraOpThreads: number };
+  batching: { maxBatch: number; maxBatchItems: number; subBatchSize: number; subBatchTokens: number; batchWaitMs: number };
+  onnx: { intraOpThreads: number; interOpThreads: number; graphOptimizationLevel: GraphOptimizationLevel; cpuMemArena: boolean };
   rpc: { blockMs: number; visibilityTimeoutMs: number; maxDeliveries: number; shutdownGraceMs: number };
   replicaId: string;
   logFormat: 'json' | 'text';
@@ -102,7 +115,13 @@ export const loadInferenceConfig = (environment: NodeJS.ProcessEnv): InferenceCo
       maxBatchItems: env.MAX_BATCH_ITEMS,
       subBatchSize: env.SUB_BATCH_SIZE,
       subBatchTokens: env.SUB_BATCH_TOKENS,
+      batchWaitMs: env.BATCH_WAIT_MS,
+    },
+    onnx: {
       intraOpThreads: env.INTRA_OP_THREADS,
+      interOpThreads: env.INTER_OP_THREADS,
+      graphOptimizationLevel: env.GRAPH_OPTIMIZATION_LEVEL,
+      cpuMemArena: env.ORT_CPU_MEM_ARENA,
     },
     rpc: {
       blockMs: env.RPC_BLOCK_MS,

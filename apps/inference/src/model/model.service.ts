@@ -81,7 +81,10 @@ export class ModelService implements OnApplicationShutdown {
   private loadTransformer(spec: ResolvedModelSpec): Promise<ModelRuntime> {
     return TransformerModelRuntime.load(spec, {
       cacheDir: this.config.model.cacheDir,
-      intraOpNumThreads: this.config.batching.intraOpThreads,
+      intraOpNumThreads: this.config.onnx.intraOpThreads,
+      interOpNumThreads: this.config.onnx.interOpThreads,
+      graphOptimizationLevel: this.config.onnx.graphOptimizationLevel,
+      enableCpuMemArena: this.config.onnx.cpuMemArena,
       maxSubBatchSize: this.config.batching.subBatchSize,
       maxSubBatchTokens: this.config.batching.subBatchTokens,
       maxLengthOverride: this.config.model.maxLengthOverride,
@@ -91,7 +94,7 @@ export class ModelService implements OnApplicationShutdown {
   /** The project's own sentiment-lite models: featurizer in TypeScript, one ONNX session. */
   private async loadLite(spec: ResolvedModelSpec): Promise<ModelRuntime> {
     try {
-      return await LiteModelRuntime.load(spec.location, { name: spec.name, intraOpNumThreads: this.config.batching.intraOpThreads });
+      return await LiteModelRuntime.load(spec.location, { name: spec.name, intraOpNumThreads: this.config.onnx.intraOpThreads });
     } catch (error) {
       if (error instanceof LiteModelError) throw new ModelRuntimeError(error.code, error.message, { cause: error }); // same code set
       throw error;

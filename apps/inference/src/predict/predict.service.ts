@@ -96,6 +96,7 @@ export class PredictService {
           }),
         this.config.batching.maxBatchItems,
         (batch) => inference.batchSize.observe(batch.items),
+        this.config.batching.batchWaitMs,
       );
       this.batchers.set(runtime, batcher);
     }

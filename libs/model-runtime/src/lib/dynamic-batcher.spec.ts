@@ -53,3 +53,36 @@ describe('DynamicBatcher', () => {
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
   });
 });
+
+describe('DynamicBatcher with a batch wait', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('holds a lone request up to waitMs so later ones join its call', async () => {
+    jest.useFakeTimers();
+    const calls: string[][] = [];
+    const batcher = new DynamicBatcher(async (texts) => {
+      calls.push(texts);
+      return texts.map(fakePrediction);
+    }, 100, undefined, 10);
+    const first = batcher.submit(['a']);
+    await jest.advanceTimersByTimeAsync(5);
+    expect(calls).toHaveLength(0);
+    const second = batcher.submit(['b']);
+    await jest.advanceTimersByTimeAsync(5);
+    await Promise.all([first, second]);
+    expect(calls).toEqual([['a', 'b']]);
+  });
+
+  it('does not wait once the queued items fill a call', async () => {
+    jest.useFakeTimers();
+    const calls: string[][] = [];
+    const batcher = new DynamicBatcher(async (texts) => {
+      calls.push(texts);
+      return texts.map(fakePrediction);
+    }, 3, undefined, 1000);
+    const pending = [batcher.submit(['a']), batcher.submit(['b', 'c'])];
+    await jest.advanceTimersByTimeAsync(1);
+    expect(calls).toEqual([['a', 'b', 'c']]);
+    await Promise.all(pending);
+  });
+});

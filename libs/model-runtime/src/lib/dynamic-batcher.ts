@@ -16,17 +16,21 @@ export interface BatchRun {
  * turn of the event loop (the transport dispatches a whole stream read at once) are flushed
  * together on `setImmediate`; while a model call runs, new requests queue up and go in the next
  * call. One call at a time, because ONNX Runtime already uses every configured thread.
+ * With `waitMs` > 0 an idle batcher holds the first request up to that long for company (Ray
+ * Serve style); 0 (the default, as Triton) never delays a request the model could start now.
  */
 export class DynamicBatcher {
   private queue: PendingRequest[] = [];
   private scheduled = false;
   private running = false;
+  private waitTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly run: (texts: string[]) => Promise<Prediction[]>,
     /** Items per model call; one request larger than this still runs whole. */
     private readonly maxItems: number,
     private readonly onBatch?: (batch: BatchRun) => void,
+    private readonly waitMs = 0,
   ) {}
 
   submit(texts: readonly string[]): Promise<Prediction[]> {
@@ -41,12 +45,22 @@ export class DynamicBatcher {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.running) return;
-    this.scheduled = true;
-    setImmediate(() => {
+    if (this.running) return;
+    const full = this.queuedItems() >= this.maxItems;
+    if (this.waitTimer && full) {
+      clearTimeout(this.waitTimer);
+      this.waitTimer = undefined;
       this.scheduled = false;
+    }
+    if (this.scheduled) return;
+    this.scheduled = true;
+    const flush = (): void => {
+      this.scheduled = false;
+      this.waitTimer = undefined;
       void this.flush();
-    });
+    };
+    if (this.waitMs > 0 && !full) this.waitTimer = setTimeout(flush, this.waitMs);
+    else setImmediate(flush);
   }
 
   private async flush(): Promise<void> {
@@ -68,6 +82,10 @@ export class DynamicBatcher {
       this.running = false;
       if (this.queue.length > 0) this.schedule();
     }
+  }
+
+  private queuedItems(): number {
+    return this.queue.reduce((sum, request) => sum + request.texts.length, 0);
   }
 
   private takeBatch(): PendingRequest[] {

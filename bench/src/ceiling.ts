@@ -1,0 +1,116 @@
+import { resolve } from 'node:path';
+import {
+  configureTransformersEnv,
+  resolveModelSpec,
+  TransformerModelRuntime,
+  type GraphOptimizationLevel,
+  type ModelDtype,
+} from '@sentiment-ops/model-runtime';
+import { TextCycle } from './corpus';
+import { percentile } from './percentiles';
+import { readProcessMemory } from './stack/process-stats';
+
+export interface RuntimeSettings {
+  dtype: ModelDtype;
+  intraOpThreads: number;
+  interOpThreads?: number;
+  graphOptimizationLevel?: GraphOptimizationLevel;
+  enableCpuMemArena?: boolean;
+  /** Rows per padded ONNX run; default: the whole call in one run. */
+  subBatchSize?: number;
+  /** Rows × padded length per ONNX run; default: unbounded. */
+  subBatchTokens?: number;
+}
+
+export interface CeilingPoint {
+  batchSize: number;
+  calls: number;
+  items: number;
+  itemsPerSec: number;
+  /** Time of one call of `batchSize` items (median). */
+  callP50Ms: number;
+  meanTokens: number;
+  /** Useful model FLOPs per second (real token counts, no padding), when a FLOP counter is given. */
+  achievedGflops?: number;
+}
+
+export interface CeilingResult {
+  settings: RuntimeSettings;
+  loadSeconds: number;
+  /** RSS growth of this process while loading the model. */
+  loadRssBytes: number;
+  points: CeilingPoint[];
+  best: CeilingPoint;
+}
+
+export interface CeilingOptions {
+  modelDir: string;
+  settings: RuntimeSettings;
+  texts: readonly string[];
+  batchSizes: readonly number[];
+  secondsPerPoint: number;
+  flopsForSequence?: (tokens: number) => number;
+}
+
+/**
+ * The runtime alone, in this process (no HTTP, no Redis): items/s for each batch size (items per
+ * predict call, cut into sorted sub-batches as the settings say), so the best point is the ceiling.
+ */
+export const measureCeiling = async (options: CeilingOptions): Promise<CeilingResult> => {
+  configureTransformersEnv({ cacheDir: resolve('models/cache'), offline: true });
+  const spec = resolveModelSpec(resolve(options.modelDir), {}, { defaultDtype: options.settings.dtype });
+  const rssBefore = readProcessMemory(process.pid)?.rssBytes ?? 0;
+  const loadStarted = performance.now();
+  const maxBatch = Math.max(...options.batchSizes);
+  const runtime = await TransformerModelRuntime.load(
+    { ...spec, dtype: options.settings.dtype },
+    {
+      cacheDir: resolve('models/cache'),
+      intraOpNumThreads: options.settings.intraOpThreads,
+      interOpNumThreads: options.settings.interOpThreads,
+      graphOptimizationLevel: options.settings.graphOptimizationLevel,
+      enableCpuMemArena: options.settings.enableCpuMemArena,
+      maxSubBatchSize: options.settings.subBatchSize ?? maxBatch,
+      maxSubBatchTokens: options.settings.subBatchTokens ?? Number.MAX_SAFE_INTEGER,
+    },
+  );
+  const loadSeconds = (performance.now() - loadStarted) / 1000;
+  const loadRssBytes = (readProcessMemory(process.pid)?.rssBytes ?? 0) - rssBefore;
+  try {
+    const cycle = new TextCycle(options.texts);
+    await runtime.predict(cycle.take(Math.min(8, maxBatch))); // warm-up: first run allocates
+    const points: CeilingPoint[] = [];
+    for (const batchSize of options.batchSizes) {
+      const callMs: number[] = [];
+      let items = 0;
+      let tokens = 0;
+      let flops = 0;
+      const started = performance.now();
+      while (performance.now() - started < options.secondsPerPoint * 1000 || callMs.length < 3) {
+        const texts = cycle.take(batchSize);
+        const callStarted = performance.now();
+        const predictions = await runtime.predict(texts);
+        callMs.push(performance.now() - callStarted);
+        items += predictions.length;
+        for (const prediction of predictions) {
+          tokens += prediction.tokens;
+          if (options.flopsForSequence) flops += options.flopsForSequence(prediction.tokens);
+        }
+      }
+      const seconds = callMs.reduce((a, b) => a + b, 0) / 1000;
+      points.push({
+        batchSize,
+        calls: callMs.length,
+        items,
+        itemsPerSec: items / seconds,
+        callP50Ms: percentile(callMs, 50),
+        meanTokens: tokens / items,
+        achievedGflops: options.flopsForSequence ? flops / seconds / 1e9 : undefined,
+      });
+    }
+    const best = points.reduce((a, b) => (b.itemsPerSec > a.itemsPerSec ? b : a));
+    return { settings: options.settings, loadSeconds, loadRssBytes, points, best };
+  } finally {
+    await runtime.dispose();
+  }
+};

@@ -1,0 +1,54 @@
+import { measureCeiling, type RuntimeSettings } from './ceiling';
+import { readProcessMemory } from './stack/process-stats';
+
+export interface SweepRow {
+  name: string;
+  value: string;
+  itemsPerSec: number;
+  /** RSS of this process after the point (loads are sequential, so a rough figure). */
+  rssBytes?: number;
+}
+
+export interface SweepOptions {
+  modelDir: string;
+  dtype: 'q8' | 'fp32';
+  texts: readonly string[];
+  threads: number;
+  secondsPerPoint: number;
+  /** Items per predict call, as a full MAX_BATCH read would give. */
+  itemsPerCall?: number;
+  onRow?: (row: SweepRow) => void;
+}
+
+/** The service defaults the sweep varies one at a time (apps/inference config defaults). */
+export const SWEEP_BASELINE = { subBatchSize: 8, graphOptimizationLevel: 'all', interOpThreads: 1, enableCpuMemArena: true } as const;
+
+/**
+ * Varies one runtime setting at a time around the defaults and measures in-process items/s on
+ * calls of `itemsPerCall` texts: the figures behind each default in the inference config.
+ */
+export const runSweep = async (options: SweepOptions): Promise<SweepRow[]> => {
+  const base: RuntimeSettings = { dtype: options.dtype, intraOpThreads: options.threads, ...SWEEP_BASELINE };
+  const variants: { name: string; value: string; settings: RuntimeSettings }[] = [
+    ...[1, 2, 4, 8, 16, 32].map((subBatchSize) => ({ name: 'SUB_BATCH_SIZE', value: String(subBatchSize), settings: { ...base, subBatchSize } })),
+    ...[1, options.threads].filter((v, i, all) => all.indexOf(v) === i).map((intraOpThreads) => ({ name: 'INTRA_OP_THREADS', value: String(intraOpThreads), settings: { ...base, intraOpThreads } })),
+    { name: 'INTER_OP_THREADS', value: '2', settings: { ...base, interOpThreads: 2 } },
+    ...(['basic', 'extended'] as const).map((level) => ({ name: 'GRAPH_OPTIMIZATION_LEVEL', value: level, settings: { ...base, graphOptimizationLevel: level } })),
+    { name: 'ORT_CPU_MEM_ARENA', value: 'false', settings: { ...base, enableCpuMemArena: false } },
+    { name: 'MODEL_DTYPE', value: options.dtype === 'q8' ? 'fp32' : 'q8', settings: { ...base, dtype: options.dtype === 'q8' ? 'fp32' : 'q8' } },
+  ];
+  const rows: SweepRow[] = [];
+  for (const variant of variants) {
+    const result = await measureCeiling({
+      modelDir: options.modelDir,
+      settings: variant.settings,
+      texts: options.texts,
+      batchSizes: [options.itemsPerCall ?? 32],
+      secondsPerPoint: options.secondsPerPoint,
+    });
+    const row = { name: variant.name, value: variant.value, itemsPerSec: result.best.itemsPerSec, rssBytes: readProcessMemory(process.pid)?.rssBytes };
+    rows.push(row);
+    options.onRow?.(row);
+  }
+  return rows;
+};
