@@ -2,10 +2,12 @@ import { resolve } from 'node:path';
 import {
   configureTransformersEnv,
   resolveModelSpec,
+  RUNTIME_DEFAULTS,
   TransformerModelRuntime,
   type GraphOptimizationLevel,
   type ModelDtype,
 } from '@sentiment-ops/model-runtime';
+import type { Prediction } from '@sentiment-ops/contracts';
 import { TextCycle } from './corpus';
 import { percentile } from './percentiles';
 import { readProcessMemory } from './stack/process-stats';
@@ -21,6 +23,17 @@ export interface RuntimeSettings {
   /** Rows × padded length per ONNX run; default: unbounded. */
   subBatchTokens?: number;
 }
+
+/** The runtime as the inference service runs it by default. */
+export const servedSettings = (dtype: ModelDtype, intraOpThreads: number): RuntimeSettings => ({
+  dtype,
+  intraOpThreads,
+  interOpThreads: RUNTIME_DEFAULTS.interOpThreads,
+  graphOptimizationLevel: RUNTIME_DEFAULTS.graphOptimizationLevel,
+  enableCpuMemArena: RUNTIME_DEFAULTS.cpuMemArena,
+  subBatchSize: RUNTIME_DEFAULTS.subBatchSize,
+  subBatchTokens: RUNTIME_DEFAULTS.subBatchTokens,
+});
 
 export interface CeilingPoint {
   batchSize: number;
@@ -41,6 +54,7 @@ export interface CeilingResult {
   loadRssBytes: number;
   points: CeilingPoint[];
   best: CeilingPoint;
+  referencePredictions?: Prediction[];
 }
 
 export interface CeilingOptions {
@@ -50,6 +64,8 @@ export interface CeilingOptions {
   batchSizes: readonly number[];
   secondsPerPoint: number;
   flopsForSequence?: (tokens: number) => number;
+  /** Texts to predict once more after timing, e.g. to compare dtypes. */
+  referenceTexts?: readonly string[];
 }
 
 /**
@@ -109,7 +125,8 @@ export const measureCeiling = async (options: CeilingOptions): Promise<CeilingRe
       });
     }
     const best = points.reduce((a, b) => (b.itemsPerSec > a.itemsPerSec ? b : a));
-    return { settings: options.settings, loadSeconds, loadRssBytes, points, best };
+    const referencePredictions = options.referenceTexts ? await runtime.predict(options.referenceTexts) : undefined;
+    return { settings: options.settings, loadSeconds, loadRssBytes, points, best, referencePredictions };
   } finally {
     await runtime.dispose();
   }

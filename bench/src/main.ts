@@ -4,8 +4,9 @@ import { cpus, platform, release, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Redis } from 'ioredis';
+import { comparePredictions } from '@sentiment-ops/evaluation';
 import { buildFixtureModel } from '@sentiment-ops/model-fixtures';
-import { measureCeiling, type CeilingResult } from './ceiling';
+import { measureCeiling, servedSettings, type CeilingResult } from './ceiling';
 import { loadCorpus } from './corpus';
 import { countModelFlops } from './hardware/model-flops';
 import { probeMatMulShapes } from './hardware/matmul-probe';
@@ -126,14 +127,20 @@ async function main(argv: string[]): Promise<number> {
     log(`ceiling (${dtype}, in-process, ${options.threads} threads)`);
     ceiling[dtype] = await measureCeiling({
       modelDir: options.modelDir,
-      settings: { dtype, intraOpThreads: options.threads },
+      settings: servedSettings(dtype, options.threads),
       texts,
       batchSizes,
       secondsPerPoint: options.quick ? 2 : 5,
       flopsForSequence: (tokens) => flops.flopsForSequence(tokens),
+      referenceTexts: texts.slice(0, options.quick ? 200 : 1000),
     });
     for (const p of ceiling[dtype].points) log(`  ${p.batchSize} items/call: ${p.itemsPerSec.toFixed(1)} items/s, call p50 ${p.callP50Ms.toFixed(1)} ms, ${p.achievedGflops?.toFixed(1)} GFLOP/s`);
   }
+
+  const quantization =
+    ceiling.q8?.referencePredictions && ceiling.fp32?.referencePredictions ? comparePredictions(ceiling.fp32.referencePredictions, ceiling.q8.referencePredictions) : undefined;
+  for (const result of Object.values(ceiling)) delete result.referencePredictions; // not worth keeping in the JSON
+  if (quantization) log(`q8 vs fp32: same label ${(quantization.labelAgreement * 100).toFixed(2)} %, mean |Δp| ${quantization.meanAbsProbabilityDiff.toFixed(4)}`);
 
   const prefix = `bench-${process.pid}`;
   const report: Omit<BenchReport, 'targets'> = {
@@ -157,6 +164,7 @@ async function main(argv: string[]): Promise<number> {
     },
     hardware: { limits },
     ceiling,
+    quantization,
     ours: [],
     peer: [],
     durationSeconds: 0,

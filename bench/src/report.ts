@@ -1,3 +1,4 @@
+import type { PredictionAgreement } from '@sentiment-ops/evaluation';
 import type { CeilingResult } from './ceiling';
 import type { LoadResult } from './stack/load';
 
@@ -40,6 +41,8 @@ export interface BenchReport {
   peer: PhaseResult[];
   scaleOut?: { oneReplica: PhaseResult; twoReplicas: PhaseResult; note: string };
   soak?: SoakResult;
+  /** q8 against fp32 on the same texts (the fixture's labels mean nothing; agreement does). */
+  quantization?: PredictionAgreement;
   sweep?: { name: string; value: string; itemsPerSec: number; rssBytes?: number }[];
   targets: Target[];
   durationSeconds: number;
@@ -146,6 +149,13 @@ export const renderMarkdown = (report: BenchReport): string => {
   );
   const header = ['server', 'concurrency', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'items/model call', 'server RSS', 'loop lag p99 ms (gw / inf)'];
   sections.push('### Full stack vs the naive peer\n\n' + table(header, [...phaseRows('ours', report.ours), ...phaseRows('peer', report.peer)]));
+  if (report.quantization) {
+    const q = report.quantization;
+    sections.push(
+      `### Cost of q8 on this model\n\nOn ${q.items} corpus texts, q8 and fp32 give the same label for ${fmt(q.labelAgreement * 100, 2)} % of them; ` +
+        `class probabilities differ by ${fmt(q.meanAbsProbabilityDiff, 4)} on average (at most ${fmt(q.maxAbsProbabilityDiff, 4)}).`,
+    );
+  }
   if (report.scaleOut) {
     sections.push(
       `### Scale-out: 1 vs 2 inference replicas (concurrency 32)\n\n${report.scaleOut.note}\n\n` +

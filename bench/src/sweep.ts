@@ -1,4 +1,5 @@
-import { measureCeiling, type RuntimeSettings } from './ceiling';
+import { RUNTIME_DEFAULTS } from '@sentiment-ops/model-runtime';
+import { measureCeiling, servedSettings, type RuntimeSettings } from './ceiling';
 import { readProcessMemory } from './stack/process-stats';
 
 export interface SweepRow {
@@ -20,17 +21,15 @@ export interface SweepOptions {
   onRow?: (row: SweepRow) => void;
 }
 
-/** The service defaults the sweep varies one at a time (apps/inference config defaults). */
-export const SWEEP_BASELINE = { subBatchSize: 8, graphOptimizationLevel: 'all', interOpThreads: 1, enableCpuMemArena: true } as const;
-
 /**
  * Varies one runtime setting at a time around the defaults and measures in-process items/s on
  * calls of `itemsPerCall` texts: the figures behind each default in the inference config.
  */
 export const runSweep = async (options: SweepOptions): Promise<SweepRow[]> => {
-  const base: RuntimeSettings = { dtype: options.dtype, intraOpThreads: options.threads, ...SWEEP_BASELINE };
+  const base: RuntimeSettings = servedSettings(options.dtype, options.threads);
   const variants: { name: string; value: string; settings: RuntimeSettings }[] = [
-    ...[1, 2, 4, 8, 16, 32].map((subBatchSize) => ({ name: 'SUB_BATCH_SIZE', value: String(subBatchSize), settings: { ...base, subBatchSize } })),
+    ...[1, 2, 4, 8, 16, 32].map((subBatchSize) => ({ name: 'SUB_BATCH_SIZE', value: String(subBatchSize), settings: { ...base, subBatchSize, subBatchTokens: Number.MAX_SAFE_INTEGER } })),
+    ...[256, 512, RUNTIME_DEFAULTS.subBatchTokens, 8192].map((subBatchTokens) => ({ name: 'SUB_BATCH_TOKENS', value: String(subBatchTokens), settings: { ...base, subBatchTokens } })),
     ...[1, options.threads].filter((v, i, all) => all.indexOf(v) === i).map((intraOpThreads) => ({ name: 'INTRA_OP_THREADS', value: String(intraOpThreads), settings: { ...base, intraOpThreads } })),
     { name: 'INTER_OP_THREADS', value: '2', settings: { ...base, interOpThreads: 2 } },
     ...(['basic', 'extended'] as const).map((level) => ({ name: 'GRAPH_OPTIMIZATION_LEVEL', value: level, settings: { ...base, graphOptimizationLevel: level } })),

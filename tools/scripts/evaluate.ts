@@ -2,14 +2,16 @@
  * `npm run evaluate -- --dataset tweet_eval --split test --samples 500 --model <name> [--sampling random|first|stratified] [--seed N]`
  *   Enqueues an evaluation through the gateway (GATEWAY_URL, default http://127.0.0.1:8080), waits for it and prints the metrics.
  * `... --inline`: runs it in this process instead (model loaded here, dataset from DATASETS_DIR or the hub), without Redis or Postgres.
+ * `... --inline --compare-dtypes`: evaluates the model as fp32 and as q8 on the same sample and prints the cost of quantisation.
  */
 import { resolve } from 'node:path';
 import { SAMPLING_STRATEGIES, SENTIMENT_LABELS, type ClassificationReport, type EvaluationRun, type SamplingStrategy } from '@sentiment-ops/contracts';
 import { getDataset, HubDatasetSource, LocalDatasetSource, sampleRows } from '@sentiment-ops/datasets';
-import { classificationReport, ConfusionMatrix } from '@sentiment-ops/evaluation';
-import { BUILT_IN_MODEL_REGISTRY, configureTransformersEnv, DEFAULT_MODEL_NAME, resolveModelSpec, TransformerModelRuntime, type ModelDtype } from '@sentiment-ops/model-runtime';
+import { classificationReport, comparePredictions, ConfusionMatrix } from '@sentiment-ops/evaluation';
+import type { Prediction } from '@sentiment-ops/contracts';
+import { BUILT_IN_MODEL_REGISTRY, configureTransformersEnv, DEFAULT_MODEL_NAME, resolveModelSpec, RUNTIME_DEFAULTS, TransformerModelRuntime, type ModelDtype } from '@sentiment-ops/model-runtime';
 
-const USAGE = 'usage: npm run evaluate -- [--dataset tweet_eval] [--split test] [--samples N] [--model NAME] [--sampling random|first|stratified] [--seed N] [--inline] [--gateway URL]';
+const USAGE = 'usage: npm run evaluate -- [--dataset tweet_eval] [--split test] [--samples N] [--model NAME] [--sampling random|first|stratified] [--seed N] [--inline [--compare-dtypes]] [--gateway URL]';
 
 interface Args {
   dataset: string;
@@ -19,16 +21,19 @@ interface Args {
   sampling: SamplingStrategy;
   seed: number;
   inline: boolean;
+  compareDtypes: boolean;
   gateway: string;
 }
 
 const parseArgs = (argv: string[]): Args => {
   const values: Record<string, string> = {};
   let inline = false;
+  let compareDtypes = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--inline') {
-      inline = true;
+    if (arg === '--inline' || arg === '--compare-dtypes') {
+      if (arg === '--inline') inline = true;
+      else compareDtypes = true;
       continue;
     }
     const match = /^--(dataset|split|samples|model|sampling|seed|gateway)(?:=(.*))?$/.exec(arg);
@@ -42,6 +47,7 @@ const parseArgs = (argv: string[]): Args => {
     if (!/^\d+$/.test(values[name]) || Number(values[name]) < min) throw new Error(`--${name} must be a whole number ≥ ${min}`);
     return Number(values[name]);
   };
+  if (compareDtypes && !inline) throw new Error('--compare-dtypes runs inline: add --inline');
   const sampling = (values['sampling'] ?? 'random') as SamplingStrategy;
   if (!SAMPLING_STRATEGIES.includes(sampling)) throw new Error(`--sampling must be one of ${SAMPLING_STRATEGIES.join(', ')}`);
   return {
@@ -52,6 +58,7 @@ const parseArgs = (argv: string[]): Args => {
     sampling,
     seed: integer('seed', 0) ?? 42,
     inline,
+    compareDtypes,
     gateway: values['gateway'] ?? process.env['GATEWAY_URL'] ?? 'http://127.0.0.1:8080',
   };
 };
@@ -82,18 +89,42 @@ const runInline = async (args: Args): Promise<void> => {
   const dataset = getDataset(args.dataset).name;
   const started = Date.now();
   const sample = await sampleRows(source, dataset, args.split, { strategy: args.sampling, samples: args.samples, seed: args.seed, maxSamples: Number(process.env['MAX_EVAL_SAMPLES'] ?? 20_000) });
-  const spec = resolveModelSpec(args.model ?? process.env['MODEL_ID'] ?? DEFAULT_MODEL_NAME, BUILT_IN_MODEL_REGISTRY, { defaultDtype: (process.env['MODEL_DTYPE'] as ModelDtype) ?? 'q8' });
-  const runtime = await TransformerModelRuntime.load(spec, { cacheDir, intraOpNumThreads: Number(process.env['INTRA_OP_THREADS'] ?? 2), maxSubBatchSize: 16, maxSubBatchTokens: 8192 });
-  const matrix = new ConfusionMatrix();
-  for (let offset = 0; offset < sample.rows.length; offset += 256) {
-    const chunk = sample.rows.slice(offset, offset + 256);
-    const predictions = await runtime.predict(chunk.map((row) => row.text));
-    matrix.addMany(chunk.map((row) => row.label), predictions.map((p) => p.label));
-    process.stderr.write(`\r${Math.min(offset + chunk.length, sample.rows.length)}/${sample.rows.length}`);
+  const requested = args.model ?? process.env['MODEL_ID'] ?? DEFAULT_MODEL_NAME;
+  const defaultDtype = (process.env['MODEL_DTYPE'] as ModelDtype) ?? 'q8';
+  const dtypes: readonly ModelDtype[] = args.compareDtypes ? ['fp32', 'q8'] : [defaultDtype];
+  const predictionsByDtype: Prediction[][] = [];
+  const recalls: number[] = [];
+  for (const dtype of dtypes) {
+    const spec = { ...resolveModelSpec(requested, BUILT_IN_MODEL_REGISTRY, { defaultDtype: dtype }), ...(args.compareDtypes ? { dtype } : {}) };
+    const runtime = await TransformerModelRuntime.load(spec, {
+      cacheDir,
+      intraOpNumThreads: Number(process.env['INTRA_OP_THREADS'] ?? 2),
+      maxSubBatchSize: RUNTIME_DEFAULTS.subBatchSize,
+      maxSubBatchTokens: RUNTIME_DEFAULTS.subBatchTokens,
+    });
+    const matrix = new ConfusionMatrix();
+    const all: Prediction[] = [];
+    for (let offset = 0; offset < sample.rows.length; offset += 256) {
+      const chunk = sample.rows.slice(offset, offset + 256);
+      const predictions = await runtime.predict(chunk.map((row) => row.text));
+      all.push(...predictions);
+      matrix.addMany(chunk.map((row) => row.label), predictions.map((p) => p.label));
+      process.stderr.write(`\r${spec.dtype} ${Math.min(offset + chunk.length, sample.rows.length)}/${sample.rows.length}`);
+    }
+    process.stderr.write('\n');
+    const report = classificationReport(matrix);
+    printReport(`${dataset}/${args.split} on ${runtime.descriptor.name} ${spec.dtype} (${runtime.descriptor.version}), inline, ${((Date.now() - started) / 1000).toFixed(1)} s`, report);
+    predictionsByDtype.push(all);
+    recalls.push(report.macroRecall);
+    await runtime.dispose();
   }
-  process.stderr.write('\n');
-  printReport(`${dataset}/${args.split} on ${runtime.descriptor.name} (${runtime.descriptor.version}), inline, ${((Date.now() - started) / 1000).toFixed(1)} s`, classificationReport(matrix));
-  await runtime.dispose();
+  if (args.compareDtypes) {
+    const agreement = comparePredictions(predictionsByDtype[0], predictionsByDtype[1]);
+    console.log(
+      `\nq8 vs fp32 on ${agreement.items} texts: macro recall ${recalls[1].toFixed(4)} vs ${recalls[0].toFixed(4)} (Δ ${(recalls[1] - recalls[0]).toFixed(4)}), ` +
+        `same label ${(agreement.labelAgreement * 100).toFixed(2)} %, mean |Δp| ${agreement.meanAbsProbabilityDiff.toFixed(4)}, max |Δp| ${agreement.maxAbsProbabilityDiff.toFixed(4)}`,
+    );
+  }
 };
 
 const runQueued = async (args: Args): Promise<void> => {

@@ -5,6 +5,7 @@ import { decodeModel, encodeModel } from '@sentiment-ops/model-fixtures';
 import {
   MatMulProbeResult,
   ProbeDtype,
+  ProbeOutput,
   buildMatMulProbeModel,
   probeMatMul,
   probeMatMulShapes,
@@ -19,6 +20,8 @@ function expectSaneResult(result: MatMulProbeResult, dtype: ProbeDtype): void {
   expect(result.runs).toBeGreaterThanOrEqual(1);
   expect(Number.isFinite(result.msPerRun)).toBe(true);
   expect(result.msPerRun).toBeGreaterThan(0);
+  expect(result.minMsPerRun).toBeGreaterThan(0);
+  expect(result.minMsPerRun).toBeLessThanOrEqual(result.msPerRun);
   expect(Number.isFinite(result.gflops)).toBe(true);
   expect(result.gflops).toBeGreaterThan(0);
   expect(result.gflops).toBeCloseTo((2 * TINY.m * TINY.k * TINY.n) / (result.msPerRun / 1000) / 1e9, 6);
@@ -82,17 +85,23 @@ describe('the probe graph computes A·B', () => {
   const reference = jsMatMul(a, b, m, k, n);
 
   it('has the op pattern it claims (MatMul, or DynamicQuantizeLinear → MatMulInteger → Cast → Mul)', () => {
-    const ops = (dtype: ProbeDtype) => decodeModel(encodeModel(buildMatMulProbeModel({ dtype, m, k, n }).model)).graph;
-    expect(ops('fp32').node.map((x) => x.op_type)).toEqual(['MatMul']);
-    const int8 = ops('int8');
+    const graph = (dtype: ProbeDtype, output: ProbeOutput = 'full') =>
+      decodeModel(encodeModel(buildMatMulProbeModel({ dtype, m, k, n, output }).model)).graph;
+    expect(graph('fp32').node.map((x) => x.op_type)).toEqual(['MatMul']);
+    const int8 = graph('int8');
     expect(int8.node.map((x) => x.op_type)).toEqual(['DynamicQuantizeLinear', 'MatMulInteger', 'Cast', 'Mul', 'Mul']);
-    const weight = int8.initializer.find((t) => t.name === 'B_quantized');
-    expect(weight).toMatchObject({ data_type: 3, dims: [k, n] });
+    expect(int8.initializer.find((t) => t.name === 'B_quantized')).toMatchObject({ data_type: 3, dims: [k, n] });
+    expect(graph('fp32').initializer.find((t) => t.name === 'B')).toMatchObject({ data_type: 1, dims: [k, n] });
+    // The timed variant only adds a Slice of the finished product.
+    expect(graph('int8', 'first-row').node.map((x) => x.op_type)).toEqual(['DynamicQuantizeLinear', 'MatMulInteger', 'Cast', 'Mul', 'Mul', 'Slice']);
+    expect(graph('fp32', 'first-row').node.map((x) => x.op_type)).toEqual(['MatMul', 'Slice']);
   });
 
   it('fp32 equals a JS matmul', async () => {
     const y = await runMatMulProbeOnce({ dtype: 'fp32', m, k, n, a, b });
     expect(y).toHaveLength(m * n);
+    const firstRow = await runMatMulProbeOnce({ dtype: 'fp32', m, k, n, a, b, output: 'first-row' });
+    expect(Array.from(firstRow)).toEqual(Array.from(y.subarray(0, n)));
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
         let magnitude = 0;
@@ -104,6 +113,8 @@ describe('the probe graph computes A·B', () => {
 
   it('int8 equals a JS matmul within the quantization error', async () => {
     const y = await runMatMulProbeOnce({ dtype: 'int8', m, k, n, a, b });
+    const firstRow = await runMatMulProbeOnce({ dtype: 'int8', m, k, n, a, b, output: 'first-row' });
+    expect(Array.from(firstRow)).toEqual(Array.from(y.subarray(0, n)));
     // A: uint8 asymmetric over [min(0, min A), max(0, max A)], step sa (error ≤ sa with the
     // rounded zero point's clipping); B: symmetric int8, step sb (error ≤ sb / 2).
     let minA = 0;

@@ -11,3 +11,4 @@ export * from './lib/preprocess';
 export * from './lib/transformer-runtime';
 export * from './lib/transformers-env';
 export * from './lib/head-fine-tune';
+export * from './lib/runtime-defaults';

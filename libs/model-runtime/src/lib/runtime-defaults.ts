@@ -1,0 +1,19 @@
+/**
+ * Serving defaults chosen by measurement (`npm run bench -- --sweep`, docs/benchmarks.md). The
+ * inference config uses them as env defaults and the benchmark's ceiling uses them too, so the
+ * ceiling measures the runtime exactly as it is served.
+ */
+export const RUNTIME_DEFAULTS = {
+  /** Rows per padded ONNX run: sorted by length, small runs waste little padding. */
+  subBatchSize: 8,
+  /**
+   * Rows × padded length per ONNX run. onnxruntime-node runs a session synchronously on the JS
+   * thread, so one run blocks the replica's event loop (Redis reads, replies, heartbeats); this
+   * bounds a run to about 1 s of roberta-base fp32 on 2 cores, far below the RPC visibility timeout.
+   */
+  subBatchTokens: 1024,
+  interOpThreads: 1,
+  graphOptimizationLevel: 'all',
+  cpuMemArena: true,
+  batchWaitMs: 0,
+} as const;
