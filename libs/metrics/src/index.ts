@@ -4,3 +4,4 @@ export * from './lib/http.metrics';
 export * from './lib/inference.metrics';
 export * from './lib/rpc.metrics';
 export * from './lib/evaluation.metrics';
+export * from './lib/security.metrics';
