@@ -1,7 +1,13 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { createPgPool, EvaluationRunRepository, ModelRegistryRepository, TrainingRunRepository } from '@sentiment-ops/persistence';
+import { ApiKeyRepository, createPgPool, EvaluationRunRepository, ModelRegistryRepository, TrainingRunRepository } from '@sentiment-ops/persistence';
+import { AccessGuard } from './auth/access.guard';
+import { ApiKeyStore } from './auth/api-key.store';
+import { ApiKeysController } from './keys/api-keys.controller';
+import { ApiKeysService } from './keys/api-keys.service';
+import { RateLimitStore } from './rate-limit/rate-limit.store';
+import { RequestRateLimiter } from './rate-limit/request-rate-limiter';
 import { FineTuneService } from './models/fine-tune.service';
 import { ModelPreloadPublisher } from './models/model-preload.publisher';
 import { ModelReferenceResolver } from './models/model-reference.resolver';
@@ -25,17 +31,21 @@ import { SentimentController } from './sentiment/sentiment.controller';
 import { SentimentService } from './sentiment/sentiment.service';
 import { UiController } from './ui/ui.controller';
 
+/** Every controller: the start-up access audit and the route table test read this list. */
+export const GATEWAY_CONTROLLERS = [SentimentController, EvaluationsController, ModelsController, ApiKeysController, HealthController, MetricsController, UiController];
+
 @Module({})
 export class AppModule {
   static register(config: GatewayConfig): DynamicModule {
     return {
       module: AppModule,
       imports: [TerminusModule.forRoot({ errorLogStyle: 'pretty', logger: false })],
-      controllers: [SentimentController, EvaluationsController, ModelsController, HealthController, MetricsController, UiController],
+      controllers: GATEWAY_CONTROLLERS,
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GatewayTelemetry, useValue: new GatewayTelemetry() },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        { provide: APP_GUARD, useClass: AccessGuard },
         inferenceClientProvider,
         InferenceClientLifecycle,
         SentimentService,
@@ -49,6 +59,11 @@ export class AppModule {
         ModelReferenceResolver,
         { provide: TrainingRunRepository, inject: [PG_POOL], useFactory: (pool: Pool) => new TrainingRunRepository(pool) },
         FineTuneService,
+        { provide: ApiKeyRepository, inject: [PG_POOL], useFactory: (pool: Pool) => new ApiKeyRepository(pool) },
+        ApiKeyStore,
+        ApiKeysService,
+        RateLimitStore,
+        RequestRateLimiter,
         ModelPreloadPublisher,
         RedisHealthIndicator,
         SystemHealthService,

@@ -18,7 +18,7 @@ import {
   type WorkerProcess,
 } from '@sentiment-ops/testing';
 import { migrateDatabase } from '@sentiment-ops/persistence';
-import { startGateway, type RunningGateway } from './test/gateway-harness';
+import { startGateway, TEST_API_KEYS, TEST_KEYS, type RunningGateway } from './test/gateway-harness';
 
 const LABELS = ['negative', 'neutral', 'positive'] as const;
 
@@ -76,7 +76,11 @@ describe('evaluations (gateway + worker + inference, Redis + Postgres)', () => {
     datasetsDir = mkdtempSync(join(tmpdir(), 'datasets-'));
     writeDataset(datasetsDir, 600);
     replica = await startInferenceReplica({ REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, MODEL_ID: model, HF_HUB_OFFLINE: '1', INTRA_OP_THREADS: '1' });
-    gateway = await startGateway({ REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, DATABASE_URL: database.url, MAX_EVAL_SAMPLES: '1000' });
+    // Status polling exceeds a minute's worth of requests: rate limits and quotas have their own spec.
+    gateway = await startGateway(
+      { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, DATABASE_URL: database.url, MAX_EVAL_SAMPLES: '1000', API_KEYS: TEST_API_KEYS, RATE_LIMIT_PER_KEY_PER_MINUTE: '0' },
+      { apiKey: TEST_KEYS.operator },
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -95,7 +99,7 @@ describe('evaluations (gateway + worker + inference, Redis + Postgres)', () => {
     expect(accepted.body).toMatchObject({ status: 'queued', statusUrl: `/api/v1/evaluations/${accepted.body.jobId}`, dataset: 'tweet_eval', split: 'test', samples: 90, model: 'default' });
 
     const run = await finished(accepted.body.jobId);
-    expect(run).toMatchObject({ status: 'completed', progress: 1, samplesEvaluated: 90, sampling: 'stratified', seed: 7, resolvedModel: model, error: null });
+    expect(run).toMatchObject({ status: 'completed', progress: 1, samplesEvaluated: 90, sampling: 'stratified', seed: 7, resolvedModel: model, error: null, ownerKey: 'e2e-operator' });
     expect(run.modelVersion).toMatch(/^[0-9a-f]{12}$/);
     const report = run.report!;
     expect(report.confusionMatrix.flat().reduce((a, b) => a + b, 0)).toBe(90);
@@ -160,10 +164,10 @@ describe('evaluations (gateway + worker + inference, Redis + Postgres)', () => {
   it('cancels a queued evaluation', async () => {
     await Promise.all(workers.map((w) => w.stop('SIGKILL')));
     const accepted = await gateway.post('/api/v1/evaluate?dataset=tweet_eval&split=validation', '');
-    const response = await fetch(`${gateway.url}/api/v1/evaluations/${accepted.body.jobId}`, { method: 'DELETE' });
+    const response = await gateway.delete(`/api/v1/evaluations/${accepted.body.jobId}`);
     expect(response.status).toBe(200);
-    expect(((await response.json()) as EvaluationRun).status).toBe('cancelled');
-    const again = await fetch(`${gateway.url}/api/v1/evaluations/${accepted.body.jobId}`, { method: 'DELETE' });
+    expect((response.body as EvaluationRun).status).toBe('cancelled');
+    const again = await gateway.delete(`/api/v1/evaluations/${accepted.body.jobId}`);
     expect(again.status).toBe(409);
     await startWorker();
     await new Promise((resolve) => setTimeout(resolve, 1500));

@@ -16,7 +16,7 @@ import {
   type TestDatabase,
 } from '@sentiment-ops/testing';
 import type { Pool } from 'pg';
-import { startGateway, type RunningGateway } from './test/gateway-harness';
+import { startGateway, TEST_API_KEYS, TEST_KEYS, type RunningGateway } from './test/gateway-harness';
 
 // The model registry API and serving by registry reference, over real Postgres, Redis and a replica.
 describe('model registry (gateway + inference, Postgres)', () => {
@@ -41,7 +41,8 @@ describe('model registry (gateway + inference, Postgres)', () => {
       versions.push({ uri: info.dir });
     }
     replica = await startInferenceReplica({ REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, MODEL_ID: model, HF_HUB_OFFLINE: '1', INTRA_OP_THREADS: '1', MAX_LOADED_MODELS: '4' });
-    gateway = await startGateway({ REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, DATABASE_URL: database.url });
+    // Status polling and the load test exceed a minute's worth of requests: rate limits have their own spec.
+    gateway = await startGateway({ REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, DATABASE_URL: database.url, API_KEYS: TEST_API_KEYS, RATE_LIMIT_PER_KEY_PER_MINUTE: '0' }, { apiKey: TEST_KEYS.operator });
   }, 120_000);
 
   afterAll(async () => {

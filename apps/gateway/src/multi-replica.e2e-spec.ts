@@ -1,6 +1,8 @@
 import { Redis } from 'ioredis';
 import { deleteKeys, ensureTinyModel, startInferenceReplica, TEST_REDIS_URL, uniquePrefix, waitFor, type InferenceReplica } from '@sentiment-ops/testing';
-import { startGateway, type RunningGateway } from './test/gateway-harness';
+import { startGateway as startGatewayWith, TEST_API_KEYS, TEST_KEYS, type RunningGateway } from './test/gateway-harness';
+
+const startGateway = (env: Record<string, string>) => startGatewayWith({ ...env, API_KEYS: TEST_API_KEYS }, { apiKey: TEST_KEYS.predict });
 
 // Several real inference processes behind one gateway, over the real Redis: work is shared,
 // never duplicated, survives a replica that dies holding a request, and ends by its deadline.

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildTinyModelInto, deleteKeys, ensureTinyModel, startInferenceReplica, TEST_REDIS_URL, uniquePrefix, type InferenceReplica } from '@sentiment-ops/testing';
 import type { SentimentResponseDto } from '@sentiment-ops/contracts';
-import { startGateway, type RunningGateway } from './test/gateway-harness';
+import { startGateway, TEST_API_KEYS, TEST_KEYS, type RunningGateway } from './test/gateway-harness';
 
 // The real gateway in-process and a real inference replica process (tiny fixture model, fp32 so
 // batched and single predictions can be compared exactly), over the real Redis.
@@ -15,7 +15,7 @@ describe('sentiment API (gateway + one inference replica)', () => {
   beforeAll(async () => {
     const model = await ensureTinyModel();
     replica = await startInferenceReplica({ REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, MODEL_ID: model, MODEL_DTYPE: 'fp32', HF_HUB_OFFLINE: '1', INTRA_OP_THREADS: '1' });
-    gateway = await startGateway({ REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, INFERENCE_TIMEOUT_MS: '10000', HTTP_BODY_LIMIT: '1mb' });
+    gateway = await startGateway({ REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, INFERENCE_TIMEOUT_MS: '10000', HTTP_BODY_LIMIT: '1mb', API_KEYS: TEST_API_KEYS }, { apiKey: TEST_KEYS.predict });
   }, 90_000);
 
   afterAll(async () => {
@@ -211,7 +211,7 @@ describe('sentiment API (gateway + one inference replica)', () => {
       expect((await gateway.get('/docs')).text).toContain('swagger-ui');
       const { body } = await gateway.get('/docs-json');
       for (const path of ['/api/v1/sentiment', '/api/v1/sentiment/batch']) {
-        expect(Object.keys(body.paths[path].post.responses).sort()).toEqual(['200', '413', '422', '502', '503', '504']);
+        expect(Object.keys(body.paths[path].post.responses).sort()).toEqual(['200', '401', '403', '413', '422', '429', '502', '503', '504']);
       }
       expect(Object.keys(body.components.schemas)).toEqual(
         expect.arrayContaining(['SentimentRequestDto', 'BatchSentimentRequestDto', 'SentimentResponseDto', 'BatchSentimentResponseDto', 'ErrorResponseDto', 'ValidationErrorDetailDto']),

@@ -1,9 +1,11 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { InferenceException, InferenceFailure } from '@sentiment-ops/inference-client';
+import { AuthenticationException, InsufficientRoleException } from '../auth/auth.errors';
 import { BodyParserException } from './body-parser-errors';
 import { requestIdOf } from './request-context';
 import { type FieldError, RequestValidationException } from './request-validation';
+import { TooManyRequestsException } from './too-many-requests.exception';
 
 interface ErrorBody {
   statusCode: number;
@@ -24,17 +26,19 @@ const INFERENCE_STATUS: Record<InferenceFailure, number> = {
 // Postgres connection failures (node errno codes, SQLSTATE class 08 / 57P0x) and Redis refusing
 // commands while disconnected: the request may succeed later, so 503 rather than 500.
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+// Duck-typed rather than `instanceof Error`: socket errors are created by Node's own realm, which
+// is not the one of the code under Jest.
 const isDependencyUnavailable = (error: unknown): boolean => {
-  if (!(error instanceof Error)) return false;
-  const code = (error as Error & { code?: unknown }).code;
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
   return (
     (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) ||
-    /timeout exceeded when trying to connect|Connection terminated|enableOfflineQueue options is false|Connection is closed/.test(error.message)
+    (typeof message === 'string' && /timeout exceeded when trying to connect|Connection terminated|enableOfflineQueue options is false|Connection is closed/.test(message))
   );
 };
 
 const reason = (status: number): string =>
-  ({ 400: 'Bad Request', 404: 'Not Found', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' })[status] ??
+  ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' })[status] ??
   HttpStatus[status] ??
   'Error';
 
@@ -56,6 +60,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
       this.logger.error({ requestId, method: req.method, path: req.path, status: body.statusCode, error: exception instanceof Error ? exception.stack : String(exception) });
     }
     if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE) res.setHeader('Retry-After', '1');
+    if (body.statusCode === HttpStatus.UNAUTHORIZED) res.setHeader('WWW-Authenticate', 'Bearer realm="sentiment-ops"');
+    if (exception instanceof TooManyRequestsException && exception.retryAfterSeconds !== null) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
     if (!res.headersSent) res.status(body.statusCode).json(body);
   }
 
@@ -70,6 +76,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (exception instanceof RequestValidationException) return make(HttpStatus.UNPROCESSABLE_ENTITY, exception.message, exception.errors);
     if (exception instanceof InferenceException) return make(INFERENCE_STATUS[exception.failure], exception.message);
     if (exception instanceof BodyParserException) return this.bodyParserBody(exception, make);
+    if (exception instanceof AuthenticationException) return make(HttpStatus.UNAUTHORIZED, exception.message);
+    if (exception instanceof InsufficientRoleException) return make(HttpStatus.FORBIDDEN, exception.message);
+    if (exception instanceof TooManyRequestsException) return make(HttpStatus.TOO_MANY_REQUESTS, exception.message);
     if (isDependencyUnavailable(exception)) return make(HttpStatus.SERVICE_UNAVAILABLE, `a backing service is unavailable: ${(exception as Error).message}`);
     if (exception instanceof HttpException) {
       const response = exception.getResponse();

@@ -1,5 +1,77 @@
 import { z } from 'zod';
-import { envInt, envLogFormat, envPort, envRedisPrefix, envRedisUrl, parseEnv } from '@sentiment-ops/config';
+import { envBoolean, envInt, envLogFormat, envPort, envRedisPrefix, envRedisUrl, parseEnv } from '@sentiment-ops/config';
+import { API_KEY_NAME_PATTERN, API_KEY_ROLES, type ApiKeyRole } from '@sentiment-ops/contracts';
+import { hashSecret } from '../auth/api-key-crypto';
+
+/** An API key from the API_KEYS variable: its secret is hashed at boot and only the hash is kept. */
+export interface EnvApiKey {
+  name: string;
+  role: ApiKeyRole;
+  hash: Buffer;
+}
+
+const MIN_SECRET_LENGTH = 32;
+const commaList = (value: string): string[] =>
+  value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+
+interface ParsedKey {
+  name: string;
+  role: ApiKeyRole;
+  secret: string;
+}
+
+const entryProblem = (name: string, role: string, secret: string | undefined, earlier: readonly ParsedKey[]): string | undefined => {
+  if (secret === undefined) return 'must look like name:role:secret';
+  if (!API_KEY_NAME_PATTERN.test(name)) return 'name must be 1-64 letters, digits, . _ or -, starting with a letter or digit';
+  if (!(API_KEY_ROLES as readonly string[]).includes(role)) return `role must be one of ${API_KEY_ROLES.join(', ')}`;
+  if (secret.length < MIN_SECRET_LENGTH || /\s/.test(secret)) return `secret must be at least ${MIN_SECRET_LENGTH} characters without spaces (e.g. openssl rand -base64 32)`;
+  if (earlier.some((key) => key.name === name)) return 'name is used twice';
+  if (earlier.some((key) => key.secret === secret)) return 'secret is used by another entry';
+  return undefined;
+};
+
+/**
+ * `name:role:secret,…` (the secret is everything after the second colon). Messages name an entry by
+ * position and name, never by its secret, so a boot failure does not print a key into the logs.
+ */
+const apiKeysVariable = () =>
+  z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      const keys: ParsedKey[] = [];
+      commaList(value).forEach((entry, index) => {
+        const [name = '', role = '', ...rest] = entry.split(':');
+        const secret = rest.length > 0 ? rest.join(':') : undefined;
+        const problem = entryProblem(name, role, secret, keys);
+        if (problem) ctx.addIssue({ code: 'custom', message: `entry ${index + 1}${API_KEY_NAME_PATTERN.test(name) ? ` (${name})` : ''}: ${problem}` });
+        else keys.push({ name, role: role as ApiKeyRole, secret: secret as string });
+      });
+      return keys;
+    });
+
+/** Exact origins only (scheme, host, optional port): a pattern or `*` would let any site call with a user's key. */
+const corsOriginsVariable = () =>
+  z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      const origins = commaList(value);
+      for (const origin of origins) {
+        let exact = false;
+        try {
+          // WHATWG URLs accept `*` in a host name; browsers never send one.
+          exact = new URL(origin).origin === origin && !origin.includes('*');
+        } catch {
+          exact = false;
+        }
+        if (!exact) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(origin)} is not an exact origin such as https://app.example.com (no path, no trailing slash, no wildcard)` });
+      }
+      return origins;
+    });
 
 // Every variable the gateway reads; documented in apps/gateway/.env.example.
 export const gatewayEnvSchema = z.object({
@@ -20,15 +92,34 @@ export const gatewayEnvSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, { error: 'must be a postgres:// URL' }).default('postgres://postgres@127.0.0.1:5432/sentiment_ops'),
   MAX_EVAL_SAMPLES: envInt(20_000, { min: 1, max: 1_000_000 }),
   LOG_FORMAT: envLogFormat(),
+  API_KEYS: apiKeysVariable(),
+  AUTH_PUBLIC_PREDICT: envBoolean(false),
+  API_KEY_CACHE_MS: envInt(2_000, { min: 0, max: 60_000 }),
+  METRICS_TOKEN: z
+    .string()
+    .default('')
+    .refine((value) => value === '' || (value.length >= MIN_SECRET_LENGTH && !/\s/.test(value)), { error: `must be empty or at least ${MIN_SECRET_LENGTH} characters without spaces` }),
+  CORS_ORIGINS: corsOriginsVariable(),
+  TRUST_PROXY_HOPS: envInt(0, { min: 0, max: 10 }),
+  RATE_LIMIT_PER_KEY_PER_MINUTE: envInt(600, { min: 0, max: 1_000_000 }),
+  RATE_LIMIT_PER_IP_PER_MINUTE: envInt(120, { min: 0, max: 1_000_000 }),
+  EVAL_MAX_CONCURRENT_PER_KEY: envInt(2, { min: 0, max: 10_000 }),
+  EVAL_DAILY_PER_KEY: envInt(50, { min: 0, max: 1_000_000 }),
 });
 
 export interface GatewayConfig {
-  http: { port: number; host: string; bodyLimit: string };
+  /** trustProxyHops: reverse proxies in front of the gateway, whose X-Forwarded-For entries are believed. */
+  http: { port: number; host: string; bodyLimit: string; corsOrigins: string[]; trustProxyHops: number };
+  /** keyCacheMs: how long a Postgres key lookup is reused (revocation delay on other replicas). */
+  auth: { envKeys: EnvApiKey[]; publicPredict: boolean; keyCacheMs: number; metricsTokenHash: Buffer | null };
+  /** Requests per minute; 0 disables a limit. */
+  rateLimit: { perKeyPerMinute: number; perIpPerMinute: number };
   redis: { url: string; prefix: string };
   inference: { timeoutMs: number };
   health: { timeoutMs: number; readyCacheMs: number; rssLimitBytes: number; diskPath: string; diskThresholdPercent: number };
   databaseUrl: string;
-  evaluation: { maxSamples: number };
+  /** Per-key quotas; 0 disables one. */
+  evaluation: { maxSamples: number; maxConcurrentPerKey: number; dailyPerKey: number };
   logFormat: 'json' | 'text';
 }
 
@@ -37,7 +128,14 @@ export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
 export const loadGatewayConfig = (environment: NodeJS.ProcessEnv): GatewayConfig => {
   const env = parseEnv('gateway', gatewayEnvSchema, environment);
   return {
-    http: { port: env.PORT, host: env.HOST, bodyLimit: env.HTTP_BODY_LIMIT.toLowerCase() },
+    http: { port: env.PORT, host: env.HOST, bodyLimit: env.HTTP_BODY_LIMIT.toLowerCase(), corsOrigins: env.CORS_ORIGINS, trustProxyHops: env.TRUST_PROXY_HOPS },
+    auth: {
+      envKeys: env.API_KEYS.map(({ name, role, secret }) => ({ name, role, hash: hashSecret(secret) })),
+      publicPredict: env.AUTH_PUBLIC_PREDICT,
+      keyCacheMs: env.API_KEY_CACHE_MS,
+      metricsTokenHash: env.METRICS_TOKEN ? hashSecret(env.METRICS_TOKEN) : null,
+    },
+    rateLimit: { perKeyPerMinute: env.RATE_LIMIT_PER_KEY_PER_MINUTE, perIpPerMinute: env.RATE_LIMIT_PER_IP_PER_MINUTE },
     redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
     inference: { timeoutMs: env.INFERENCE_TIMEOUT_MS },
     health: {
@@ -48,7 +146,7 @@ export const loadGatewayConfig = (environment: NodeJS.ProcessEnv): GatewayConfig
       diskThresholdPercent: env.HEALTH_DISK_THRESHOLD_PERCENT,
     },
     databaseUrl: env.DATABASE_URL,
-    evaluation: { maxSamples: env.MAX_EVAL_SAMPLES },
+    evaluation: { maxSamples: env.MAX_EVAL_SAMPLES, maxConcurrentPerKey: env.EVAL_MAX_CONCURRENT_PER_KEY, dailyPerKey: env.EVAL_DAILY_PER_KEY },
     logFormat: env.LOG_FORMAT,
   };
 };

@@ -9,6 +9,7 @@ import {
   ApiQuery,
   ApiServiceUnavailableResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import {
@@ -25,12 +26,15 @@ import {
   type EvaluationListQuery,
 } from '@sentiment-ops/contracts';
 import { z } from 'zod';
+import { RequireRole } from '../auth/access.decorators';
+import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { ZodValidationPipe } from '../common/request-validation';
 import { EvaluationsService } from './evaluations.service';
 
 const idParams = z.object({ id: evaluationIdSchema });
 
 @ApiTags('evaluations')
+@RequireRole('operator')
 @Controller('api/v1')
 export class EvaluationsController {
   constructor(private readonly evaluations: EvaluationsService) {}
@@ -47,8 +51,9 @@ export class EvaluationsController {
   @ApiAcceptedResponse({ type: EvaluationAcceptedDto })
   @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Unknown dataset, split or model, or samples/seed out of bounds; `detail[].field` names the parameter' })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'Redis, Postgres or the inference service is unreachable' })
-  enqueue(@Query(new ZodValidationPipe(evaluateQuerySchema, 'query')) query: EvaluateQuery): Promise<EvaluationAcceptedDto> {
-    return this.evaluations.enqueue(query);
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: 'A per-key quota is spent (EVAL_MAX_CONCURRENT_PER_KEY, or EVAL_DAILY_PER_KEY with Retry-After until 00:00 UTC), or the rate limit' })
+  enqueue(@Query(new ZodValidationPipe(evaluateQuerySchema, 'query')) query: EvaluateQuery, @CurrentPrincipal() caller: Principal): Promise<EvaluationAcceptedDto> {
+    return this.evaluations.enqueue(query, caller.kind === 'key' ? caller.name : null);
   }
 
   @Get('evaluations')

@@ -7,14 +7,17 @@ import {
   type EvaluateQuery,
   type EvaluationAcceptedDto,
   type EvaluationListQuery,
+  type EvaluationParameters,
   type EvaluationRun,
 } from '@sentiment-ops/contracts';
 import { getDataset, isDatasetError } from '@sentiment-ops/datasets';
 import { InferenceClient, InferenceException, InferenceFailure } from '@sentiment-ops/inference-client';
-import { EvaluationRunRepository } from '@sentiment-ops/persistence';
+import { EvaluationRunRepository, type EvaluationQuotaExceeded } from '@sentiment-ops/persistence';
 import type { Queue } from 'bullmq';
 import { fieldError } from '../common/request-validation';
+import { TooManyRequestsException } from '../common/too-many-requests.exception';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
+import { GatewayTelemetry } from '../metrics/gateway-telemetry';
 import { ModelReferenceResolver } from '../models/model-reference.resolver';
 import { EVALUATION_QUEUE } from './evaluation-queue.provider';
 
@@ -26,10 +29,14 @@ export class EvaluationsService {
     private readonly runs: EvaluationRunRepository,
     private readonly inference: InferenceClient,
     private readonly models: ModelReferenceResolver,
+    private readonly telemetry: GatewayTelemetry,
   ) {}
 
-  /** Validates everything that can be known up front, records the run, then enqueues it. */
-  async enqueue(query: EvaluateQuery): Promise<EvaluationAcceptedDto> {
+  /**
+   * Validates everything that can be known up front, records the run (within the owner key's
+   * quotas), then enqueues it. `owner` is the calling key's name.
+   */
+  async enqueue(query: EvaluateQuery, owner: string | null): Promise<EvaluationAcceptedDto> {
     const dataset = this.resolveDataset(query.dataset);
     if (!dataset.splits.includes(query.split)) {
       throw fieldError('query', 'split', `unknown split "${query.split}" of ${dataset.name}; valid: ${dataset.splits.join(', ')}`, 'unknown_split');
@@ -43,7 +50,7 @@ export class EvaluationsService {
 
     const runId = randomUUID();
     const params = { dataset: dataset.name, split: query.split, samples, sampling: query.sampling, seed: query.seed, modelName };
-    await this.runs.create(runId, params);
+    await this.record(runId, params, owner);
     try {
       await this.queue.add(JobName.EvaluateDataset, { ...params, runId }, { ...EVALUATION_JOB_OPTIONS, jobId: runId });
     } catch (error) {
@@ -61,6 +68,33 @@ export class EvaluationsService {
       samples,
       model: query.model_name ?? 'default',
     };
+  }
+
+  private async record(runId: string, params: EvaluationParameters, owner: string | null): Promise<void> {
+    if (owner === null) {
+      await this.runs.create(runId, params);
+      return;
+    }
+    const now = new Date();
+    const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+    const { maxConcurrentPerKey, dailyPerKey } = this.config.evaluation;
+    const created = await this.runs.createOwned(runId, params, owner, { maxActive: maxConcurrentPerKey, maxPerDay: dailyPerKey, dayStart });
+    if ('exceeded' in created) throw this.quotaError(owner, created.exceeded, now, dayStart);
+  }
+
+  private quotaError(owner: string, exceeded: EvaluationQuotaExceeded, now: Date, dayStart: Date): TooManyRequestsException {
+    this.telemetry.security.quotaExceededTotal.inc({ quota: exceeded.quota });
+    if (exceeded.quota === 'active') {
+      return new TooManyRequestsException(
+        `evaluation quota EVAL_MAX_CONCURRENT_PER_KEY reached: API key ${owner} already has ${exceeded.used} queued or running evaluations (limit ${exceeded.limit}); retry when one finishes, or cancel one`,
+        null,
+      );
+    }
+    const retryAfter = Math.ceil((dayStart.getTime() + 86_400_000 - now.getTime()) / 1000);
+    return new TooManyRequestsException(
+      `evaluation quota EVAL_DAILY_PER_KEY reached: API key ${owner} queued ${exceeded.used} evaluations today (limit ${exceeded.limit} per UTC day); it resets at 00:00 UTC`,
+      retryAfter,
+    );
   }
 
   async get(id: string): Promise<EvaluationRun> {

@@ -2,11 +2,14 @@ import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { freemem, platform, totalmem } from 'node:os';
+import { Public } from '../auth/access.decorators';
 import { APP_VERSION } from '../version';
 import { ReadinessService } from './readiness.service';
 import { SystemHealthService } from './system-health.service';
 
+// Probes: open, and never rate limited (an orchestrator polling them must not be refused).
 @ApiTags('health')
+@Public({ rateLimited: false })
 @Controller()
 export class HealthController {
   constructor(

@@ -3,8 +3,10 @@ import {
   createHttpMetrics,
   createMetricsRegistry,
   createRpcClientMetrics,
+  createSecurityMetrics,
   createSentimentMetrics,
   type HttpMetrics,
+  type SecurityMetrics,
   type SentimentMetrics,
 } from '@sentiment-ops/metrics';
 
@@ -14,11 +16,13 @@ export class GatewayTelemetry {
   readonly sentiment: SentimentMetrics;
   readonly http: HttpMetrics;
   readonly rpc: ReturnType<typeof createRpcClientMetrics>;
+  readonly security: SecurityMetrics;
 
   constructor() {
     this.registry = createMetricsRegistry({ service: 'gateway' });
     this.sentiment = createSentimentMetrics(this.registry);
     this.http = createHttpMetrics(this.registry);
     this.rpc = createRpcClientMetrics(this.registry);
+    this.security = createSecurityMetrics(this.registry);
   }
 }

@@ -3,12 +3,14 @@ import { ApiAcceptedResponse, ApiBody, ApiNotFoundResponse, ApiParam, ApiOkRespo
 import { z } from 'zod';
 import { ErrorResponseDto, FineTuneAcceptedDto, fineTuneBodySchema, FineTuneRequestDto, TrainingRunDto, type FineTuneBody, ModelDetailsDto, ModelSummaryDto, setAliasBodySchema, SetAliasRequestDto, SetAliasResponseDto, type SetAliasBody } from '@sentiment-ops/contracts';
 import { ModelRegistryRepository, PersistenceErrorCode, PersistenceException } from '@sentiment-ops/persistence';
+import { RequireRole } from '../auth/access.decorators';
 import { ZodValidationPipe } from '../common/request-validation';
 import { FineTuneService } from './fine-tune.service';
 import { ModelPreloadPublisher } from './model-preload.publisher';
 
 /** The model registry (Postgres): trained and fine-tuned models, their versions and aliases. */
 @ApiTags('models')
+@RequireRole('operator')
 @Controller('api/v1/models')
 export class ModelsController {
   constructor(

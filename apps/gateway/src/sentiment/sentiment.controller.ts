@@ -23,6 +23,7 @@ import {
   type ModelDescriptor,
   type SentimentRequest,
 } from '@sentiment-ops/contracts';
+import { RequireRole } from '../auth/access.decorators';
 import { ZodValidationPipe } from '../common/request-validation';
 import { SentimentService } from './sentiment.service';
 
@@ -42,6 +43,7 @@ const setModelHeaders = (res: Response, model: ModelDescriptor): void => {
 };
 
 @ApiTags('sentiment')
+@RequireRole('predict')
 @Controller('api/v1/sentiment')
 export class SentimentController {
   constructor(private readonly sentiment: SentimentService) {}

@@ -1,12 +1,18 @@
 import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { Public } from '../auth/access.decorators';
 import { loadUiAssets, type UiAsset } from './ui-assets';
 
 const UI_FILES = ['index.html', 'dashboard.html', 'app.js', 'dashboard.js', 'styles.css'] as const;
 
-/** The web UI at / and the metrics dashboard at /admin/dashboard: static files, data via the API. */
+/**
+ * The web UI at / and the metrics dashboard at /admin/dashboard: static files holding no data, so
+ * public (a browser cannot attach an API key to a page load); the data comes from API calls that
+ * carry the key the user typed, and those are protected.
+ */
 @ApiExcludeController()
+@Public()
 @Controller()
 export class UiController {
   private readonly assets = loadUiAssets(UI_FILES);
