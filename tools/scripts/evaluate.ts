@@ -1,6 +1,7 @@
 /**
  * `npm run evaluate -- --dataset tweet_eval --split test --samples 500 --model <name> [--sampling random|first|stratified] [--seed N]`
  *   Enqueues an evaluation through the gateway (GATEWAY_URL, default http://127.0.0.1:8080), waits for it and prints the metrics.
+ *   The gateway needs an operator key: SENTIMENT_OPS_API_KEY (an environment variable, so it stays out of shell history and ps).
  * `... --inline`: runs it in this process instead (model loaded here, dataset from DATASETS_DIR or the hub), without Redis or Postgres.
  * `... --inline --compare-dtypes`: evaluates the model as fp32 and as q8 on the same sample and prints the cost of quantisation.
  */
@@ -131,13 +132,18 @@ const runQueued = async (args: Args): Promise<void> => {
   const query = new URLSearchParams({ dataset: args.dataset, split: args.split, sampling: args.sampling, seed: String(args.seed) });
   if (args.samples !== null) query.set('samples', String(args.samples));
   if (args.model) query.set('model_name', args.model);
-  const accepted = await fetch(`${args.gateway}/api/v1/evaluate?${query}`, { method: 'POST' });
+  const apiKey = process.env['SENTIMENT_OPS_API_KEY'];
+  const headers: Record<string, string> = apiKey ? { 'X-API-Key': apiKey } : {};
+  const accepted = await fetch(`${args.gateway}/api/v1/evaluate?${query}`, { method: 'POST', headers });
   const body = (await accepted.json()) as { jobId?: string; statusUrl?: string; message?: string };
-  if (accepted.status !== 202 || !body.statusUrl) throw new Error(`the gateway answered ${accepted.status}: ${body.message ?? JSON.stringify(body)}`);
+  if (accepted.status !== 202 || !body.statusUrl) {
+    const hint = accepted.status === 401 || accepted.status === 403 ? ' (set SENTIMENT_OPS_API_KEY to an operator key)' : '';
+    throw new Error(`the gateway answered ${accepted.status}: ${body.message ?? JSON.stringify(body)}${hint}`);
+  }
   console.log(`queued evaluation ${body.jobId}`);
   for (;;) {
     await new Promise((done) => setTimeout(done, 1000));
-    const run = (await (await fetch(`${args.gateway}${body.statusUrl}`)).json()) as EvaluationRun;
+    const run = (await (await fetch(`${args.gateway}${body.statusUrl}`, { headers })).json()) as EvaluationRun;
     process.stderr.write(`\r${run.status} ${(run.progress * 100).toFixed(0)}%   `);
     if (run.status === 'completed' && run.report) {
       process.stderr.write('\n');

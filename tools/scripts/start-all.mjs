@@ -23,6 +23,13 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 const stopRedis = await ensureRedis((line) => console.log(`[start] ${line}`));
 process.on('exit', () => stopRedis());
 
+// A local user opens the web UI without a key: open the prediction endpoints unless told otherwise.
+// Everything else (evaluations, models, /admin) still needs a key from API_KEYS.
+if (process.env.AUTH_PUBLIC_PREDICT === undefined) {
+  process.env.AUTH_PUBLIC_PREDICT = 'true';
+  console.log('[start] AUTH_PUBLIC_PREDICT=true (it was not set): predictions work without an API key on this local stack; other endpoints need a key from API_KEYS (docs/security.md)');
+}
+
 const width = Math.max(...services.map((s) => s.name.length));
 const useColor = process.stdout.isTTY;
 const label = (service) => {

@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { Public } from '../auth/access.decorators';
 import { loadUiAssets, type UiAsset } from './ui-assets';
 
-const UI_FILES = ['index.html', 'dashboard.html', 'app.js', 'dashboard.js', 'styles.css'] as const;
+const UI_FILES = ['index.html', 'dashboard.html', 'app.js', 'dashboard.js', 'api-key.js', 'styles.css'] as const;
 
 /**
  * The web UI at / and the metrics dashboard at /admin/dashboard: static files holding no data, so

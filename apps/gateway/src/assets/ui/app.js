@@ -7,13 +7,13 @@
   async function post(path, body) {
     const response = await fetch(api(path), {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: window.sentimentOpsAuth.headers({ 'Content-Type': 'application/json' }),
       body: JSON.stringify(body),
     });
     const payload = await response.json().catch(() => ({}));
     if (!response.ok) {
       const detail = Array.isArray(payload.detail) ? payload.detail.map((d) => d.field + ': ' + d.msg).join('; ') : '';
-      throw new Error(detail || payload.message || 'Request failed with status ' + response.status);
+      throw new Error(window.sentimentOpsAuth.explain(response, detail || payload.message || 'Request failed with status ' + response.status));
     }
     return payload;
   }

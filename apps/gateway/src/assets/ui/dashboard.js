@@ -1,5 +1,6 @@
 'use strict';
-// Reads /admin/metrics (Prometheus text) and shows the reference dashboard's tables; refreshes every 30 s.
+// Reads the gateway's metrics (Prometheus text, admin/dashboard/metrics: operator key) and shows the
+// reference dashboard's tables; refreshes every 30 s.
 (function () {
   const REFRESH_MS = 30000;
 
@@ -44,8 +45,11 @@
   async function refresh() {
     const error = document.getElementById('error');
     try {
-      const response = await fetch(new URL('admin/metrics', document.baseURI));
-      if (!response.ok) throw new Error('metrics request failed with status ' + response.status);
+      const response = await fetch(new URL('admin/dashboard/metrics', document.baseURI), { headers: window.sentimentOpsAuth.headers({}) });
+      if (!response.ok) {
+        const payload = await response.json().catch(() => ({}));
+        throw new Error(window.sentimentOpsAuth.explain(response, payload.message || 'metrics request failed with status ' + response.status));
+      }
       const series = parse(await response.text());
       const predictions = series.filter((s) => s.name === 'sentiment_predictions_total');
       const byLabel = (label) => predictions.filter((s) => s.labels.sentiment === label).reduce((t, s) => t + s.value, 0);
