@@ -18,6 +18,7 @@ export interface RuntimeSettings {
   interOpThreads?: number;
   graphOptimizationLevel?: GraphOptimizationLevel;
   enableCpuMemArena?: boolean;
+  allowSpinning?: boolean;
   /** Rows per padded ONNX run; default: the whole call in one run. */
   subBatchSize?: number;
   /** Rows × padded length per ONNX run; default: unbounded. */
@@ -31,6 +32,7 @@ export const servedSettings = (dtype: ModelDtype, intraOpThreads: number): Runti
   interOpThreads: RUNTIME_DEFAULTS.interOpThreads,
   graphOptimizationLevel: RUNTIME_DEFAULTS.graphOptimizationLevel,
   enableCpuMemArena: RUNTIME_DEFAULTS.cpuMemArena,
+  allowSpinning: RUNTIME_DEFAULTS.allowSpinning,
   subBatchSize: RUNTIME_DEFAULTS.subBatchSize,
   subBatchTokens: RUNTIME_DEFAULTS.subBatchTokens,
 });
@@ -86,6 +88,7 @@ export const measureCeiling = async (options: CeilingOptions): Promise<CeilingRe
       interOpNumThreads: options.settings.interOpThreads,
       graphOptimizationLevel: options.settings.graphOptimizationLevel,
       enableCpuMemArena: options.settings.enableCpuMemArena,
+      allowSpinning: options.settings.allowSpinning,
       maxSubBatchSize: options.settings.subBatchSize ?? maxBatch,
       maxSubBatchTokens: options.settings.subBatchTokens ?? Number.MAX_SAFE_INTEGER,
     },

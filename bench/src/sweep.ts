@@ -33,7 +33,8 @@ export const runSweep = async (options: SweepOptions): Promise<SweepRow[]> => {
     ...[1, options.threads].filter((v, i, all) => all.indexOf(v) === i).map((intraOpThreads) => ({ name: 'INTRA_OP_THREADS', value: String(intraOpThreads), settings: { ...base, intraOpThreads } })),
     { name: 'INTER_OP_THREADS', value: '2', settings: { ...base, interOpThreads: 2 } },
     ...(['basic', 'extended'] as const).map((level) => ({ name: 'GRAPH_OPTIMIZATION_LEVEL', value: level, settings: { ...base, graphOptimizationLevel: level } })),
-    { name: 'ORT_CPU_MEM_ARENA', value: 'false', settings: { ...base, enableCpuMemArena: false } },
+    { name: 'ORT_CPU_MEM_ARENA', value: String(!base.enableCpuMemArena), settings: { ...base, enableCpuMemArena: !base.enableCpuMemArena } },
+    { name: 'ORT_ALLOW_SPINNING', value: String(!base.allowSpinning), settings: { ...base, allowSpinning: !base.allowSpinning } },
     { name: 'MODEL_DTYPE', value: options.dtype === 'q8' ? 'fp32' : 'q8', settings: { ...base, dtype: options.dtype === 'q8' ? 'fp32' : 'q8' } },
   ];
   const rows: SweepRow[] = [];

@@ -46,6 +46,7 @@ export const inferenceEnvSchema = z.object({
   INTER_OP_THREADS: envInt(RUNTIME_DEFAULTS.interOpThreads, { min: 1, max: 256 }),
   GRAPH_OPTIMIZATION_LEVEL: z.enum(GRAPH_OPTIMIZATION_LEVELS, { error: `must be one of ${GRAPH_OPTIMIZATION_LEVELS.join(', ')}` }).default(RUNTIME_DEFAULTS.graphOptimizationLevel),
   ORT_CPU_MEM_ARENA: envBoolean(RUNTIME_DEFAULTS.cpuMemArena),
+  ORT_ALLOW_SPINNING: envBoolean(RUNTIME_DEFAULTS.allowSpinning),
   RPC_BLOCK_MS: envInt(1000, { min: 10, max: 60_000 }),
   RPC_VISIBILITY_TIMEOUT_MS: envInt(5000, { min: 100, max: 3_600_000 }),
   RPC_MAX_DELIVERIES: envInt(3, { min: 1, max: 100 }),
@@ -70,7 +71,7 @@ export interface InferenceConfig {
     maxLengthOverride?: number;
   };
   batching: { maxBatch: number; maxBatchItems: number; subBatchSize: number; subBatchTokens: number; batchWaitMs: number };
-  onnx: { intraOpThreads: number; interOpThreads: number; graphOptimizationLevel: GraphOptimizationLevel; cpuMemArena: boolean };
+  onnx: { intraOpThreads: number; interOpThreads: number; graphOptimizationLevel: GraphOptimizationLevel; cpuMemArena: boolean; allowSpinning: boolean };
   rpc: { blockMs: number; visibilityTimeoutMs: number; maxDeliveries: number; shutdownGraceMs: number };
   replicaId: string;
   logFormat: 'json' | 'text';
@@ -123,6 +124,7 @@ export const loadInferenceConfig = (environment: NodeJS.ProcessEnv): InferenceCo
       interOpThreads: env.INTER_OP_THREADS,
       graphOptimizationLevel: env.GRAPH_OPTIMIZATION_LEVEL,
       cpuMemArena: env.ORT_CPU_MEM_ARENA,
+      allowSpinning: env.ORT_ALLOW_SPINNING,
     },
     rpc: {
       blockMs: env.RPC_BLOCK_MS,

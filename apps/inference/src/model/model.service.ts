@@ -85,6 +85,7 @@ export class ModelService implements OnApplicationShutdown {
       interOpNumThreads: this.config.onnx.interOpThreads,
       graphOptimizationLevel: this.config.onnx.graphOptimizationLevel,
       enableCpuMemArena: this.config.onnx.cpuMemArena,
+      allowSpinning: this.config.onnx.allowSpinning,
       maxSubBatchSize: this.config.batching.subBatchSize,
       maxSubBatchTokens: this.config.batching.subBatchTokens,
       maxLengthOverride: this.config.model.maxLengthOverride,

@@ -13,7 +13,8 @@ export const RUNTIME_DEFAULTS = {
    */
   subBatchTokens: 1024,
   interOpThreads: 1,
-  graphOptimizationLevel: 'all',
+  graphOptimizationLevel: 'all' as 'disabled' | 'basic' | 'extended' | 'all',
   cpuMemArena: true,
+  allowSpinning: false,
   batchWaitMs: 0,
 } as const;

@@ -16,6 +16,7 @@ import { ModelRuntimeError } from './model-runtime.errors';
 import { findCachedFile, hashFile } from './model-version';
 import { preprocessTweet } from './preprocess';
 import { planSubBatches, restoreEndTokens, softmaxPrediction } from './batching';
+import { RUNTIME_DEFAULTS } from './runtime-defaults';
 
 /** ONNX Runtime graph optimisation levels (onnxruntime-node session option). */
 export const GRAPH_OPTIMIZATION_LEVELS = ['disabled', 'basic', 'extended', 'all'] as const;
@@ -29,6 +30,12 @@ export interface TransformerRuntimeOptions {
   graphOptimizationLevel?: GraphOptimizationLevel;
   /** ORT's CPU arena keeps freed buffers for reuse; off trades a little speed for flat memory. */
   enableCpuMemArena?: boolean;
+  /**
+   * Idle intra-op threads spin for work instead of sleeping. Spinning wins only when the model has
+   * the cores to itself; beside a gateway, Redis or other replicas it steals their CPU and stalls
+   * when descheduled (see docs/benchmarks.md).
+   */
+  allowSpinning?: boolean;
   /** Rows per padded ONNX run. */
   maxSubBatchSize: number;
   /** Rows × padded length per ONNX run, so long texts run in smaller groups. */
@@ -70,8 +77,10 @@ export class TransformerModelRuntime implements ModelRuntime {
           intraOpNumThreads: options.intraOpNumThreads,
           interOpNumThreads: options.interOpNumThreads ?? 1,
           executionMode: (options.interOpNumThreads ?? 1) > 1 ? 'parallel' : 'sequential',
-          graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
-          enableCpuMemArena: options.enableCpuMemArena ?? true,
+          graphOptimizationLevel: options.graphOptimizationLevel ?? RUNTIME_DEFAULTS.graphOptimizationLevel,
+          enableCpuMemArena: options.enableCpuMemArena ?? RUNTIME_DEFAULTS.cpuMemArena,
+          // Flattened by onnxruntime-node into the config entry "session.intra_op.allow_spinning".
+          extra: { session: { intra_op: { allow_spinning: (options.allowSpinning ?? RUNTIME_DEFAULTS.allowSpinning) ? '1' : '0' } } },
           logSeverityLevel: 3,
         },
       });
