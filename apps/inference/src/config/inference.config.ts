@@ -36,7 +36,8 @@ export const inferenceEnvSchema = z.object({
   HF_HUB_OFFLINE: envBoolean(false),
   HF_ENDPOINT: z.url({ error: 'must be a URL' }).optional(),
   MAX_LOADED_MODELS: envInt(2, { min: 0, max: 16 }),
-  MAX_BATCH: envInt(32, { min: 1, max: 1024 }),
+  // 64, not 32: requests held by a replica include the running call, so 32 capped calls near 16 items.
+  MAX_BATCH: envInt(64, { min: 1, max: 1024 }),
   MAX_BATCH_ITEMS: envInt(512, { min: 1, max: 100_000 }),
   SUB_BATCH_SIZE: envInt(RUNTIME_DEFAULTS.subBatchSize, { min: 1, max: 1024 }),
   SUB_BATCH_TOKENS: envInt(RUNTIME_DEFAULTS.subBatchTokens, { min: 16, max: 1_000_000 }),

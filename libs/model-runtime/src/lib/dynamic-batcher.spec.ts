@@ -57,32 +57,71 @@ describe('DynamicBatcher', () => {
 describe('DynamicBatcher with a batch wait', () => {
   afterEach(() => jest.useRealTimers());
 
-  it('holds a lone request up to waitMs so later ones join its call', async () => {
+  const gatedBatcher = (maxItems: number, waitMs: number) => {
+    const calls: string[][] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const batcher = new DynamicBatcher(async (texts) => {
+      calls.push(texts);
+      if (calls.length === 1) await gate;
+      return texts.map(fakePrediction);
+    }, maxItems, undefined, waitMs);
+    return { batcher, calls, release: () => release() };
+  };
+
+  it('runs a request that finds it idle at once, and never waits after a one-request call', async () => {
     jest.useFakeTimers();
     const calls: string[][] = [];
     const batcher = new DynamicBatcher(async (texts) => {
       calls.push(texts);
       return texts.map(fakePrediction);
     }, 100, undefined, 10);
-    const first = batcher.submit(['a']);
-    await jest.advanceTimersByTimeAsync(5);
-    expect(calls).toHaveLength(0);
-    const second = batcher.submit(['b']);
-    await jest.advanceTimersByTimeAsync(5);
-    await Promise.all([first, second]);
-    expect(calls).toEqual([['a', 'b']]);
+    await Promise.all([batcher.submit(['a']), jest.advanceTimersByTimeAsync(0)]);
+    await Promise.all([batcher.submit(['b']), jest.advanceTimersByTimeAsync(0)]);
+    expect(calls).toEqual([['a'], ['b']]);
   });
 
-  it('does not wait once the queued items fill a call', async () => {
+  it('after a busy call, waits for as many items as it served plus those queued, at most waitMs', async () => {
     jest.useFakeTimers();
-    const calls: string[][] = [];
-    const batcher = new DynamicBatcher(async (texts) => {
-      calls.push(texts);
-      return texts.map(fakePrediction);
-    }, 3, undefined, 1000);
-    const pending = [batcher.submit(['a']), batcher.submit(['b', 'c'])];
+    const { batcher, calls, release } = gatedBatcher(100, 10);
+    const first = [batcher.submit(['a']), batcher.submit(['b'])];
+    await jest.advanceTimersByTimeAsync(0);
+    const queued = batcher.submit(['c']); // arrives while the first call runs
+    release();
+    await Promise.all(first);
+    await jest.advanceTimersByTimeAsync(3);
+    expect(calls).toEqual([['a', 'b']]); // 1 of 3 expected items: keeps waiting
+    const back = [batcher.submit(['d']), batcher.submit(['e'])]; // the two clients just answered
+    await jest.advanceTimersByTimeAsync(0);
+    expect(calls).toEqual([['a', 'b'], ['c', 'd', 'e']]); // all three: no need to wait longer
+    await Promise.all([queued, ...back]);
+  });
+
+  it('starts the next call at the deadline even if not everyone came back', async () => {
+    jest.useFakeTimers();
+    const { batcher, calls, release } = gatedBatcher(100, 10);
+    const first = [batcher.submit(['a']), batcher.submit(['b'])];
+    await jest.advanceTimersByTimeAsync(0);
+    release();
+    await Promise.all(first);
+    const late = batcher.submit(['c']);
+    await jest.advanceTimersByTimeAsync(9);
+    expect(calls).toHaveLength(1);
     await jest.advanceTimersByTimeAsync(1);
-    expect(calls).toEqual([['a', 'b', 'c']]);
+    expect(calls).toEqual([['a', 'b'], ['c']]);
+    await late;
+  });
+
+  it('does not wait when the waiting items already fill a call', async () => {
+    jest.useFakeTimers();
+    const { batcher, calls, release } = gatedBatcher(3, 1000);
+    const first = [batcher.submit(['a']), batcher.submit(['b'])];
+    await jest.advanceTimersByTimeAsync(0);
+    const pending = [batcher.submit(['c']), batcher.submit(['d', 'e'])];
+    release();
+    await Promise.all(first);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(calls).toEqual([['a', 'b'], ['c', 'd', 'e']]);
     await Promise.all(pending);
   });
 });

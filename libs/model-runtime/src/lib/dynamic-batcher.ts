@@ -16,14 +16,19 @@ export interface BatchRun {
  * turn of the event loop (the transport dispatches a whole stream read at once) are flushed
  * together on `setImmediate`; while a model call runs, new requests queue up and go in the next
  * call. One call at a time, because ONNX Runtime already uses every configured thread.
- * With `waitMs` > 0 an idle batcher holds the first request up to that long for company (Ray
- * Serve style); 0 (the default, as Triton) never delays a request the model could start now.
+ * With `waitMs` > 0 the batcher keeps calls full under load: within `waitMs` of the end of a call
+ * that served several requests, the next call waits (at most until that deadline) for as many
+ * items as the last call and its queue held, because the clients just answered tend to come
+ * straight back. After a call of one request (one client) or an idle gap, nothing ever waits.
  */
 export class DynamicBatcher {
   private queue: PendingRequest[] = [];
   private scheduled = false;
   private running = false;
   private waitTimer?: NodeJS.Timeout;
+  private lastCallEndedAt = 0;
+  /** Items the last call served plus those queued when it ended: who is likely to come back. */
+  private expectedItems = 0;
 
   constructor(
     private readonly run: (texts: string[]) => Promise<Prediction[]>,
@@ -46,8 +51,8 @@ export class DynamicBatcher {
 
   private schedule(): void {
     if (this.running) return;
-    const full = this.queuedItems() >= this.maxItems;
-    if (this.waitTimer && full) {
+    const waitUntil = this.waitDeadline();
+    if (this.waitTimer && waitUntil === undefined) {
       clearTimeout(this.waitTimer);
       this.waitTimer = undefined;
       this.scheduled = false;
@@ -59,8 +64,17 @@ export class DynamicBatcher {
       this.waitTimer = undefined;
       void this.flush();
     };
-    if (this.waitMs > 0 && !full) this.waitTimer = setTimeout(flush, this.waitMs);
-    else setImmediate(flush);
+    if (waitUntil === undefined) setImmediate(flush);
+    else this.waitTimer = setTimeout(flush, waitUntil - Date.now());
+  }
+
+  /** When the next call should start if it is worth waiting for company; undefined: start now. */
+  private waitDeadline(): number | undefined {
+    if (this.waitMs <= 0 || this.expectedItems <= 1) return undefined;
+    const deadline = this.lastCallEndedAt + this.waitMs;
+    const queued = this.queuedItems();
+    if (Date.now() >= deadline || queued >= this.expectedItems || queued >= this.maxItems) return undefined;
+    return deadline;
   }
 
   private async flush(): Promise<void> {
@@ -80,6 +94,8 @@ export class DynamicBatcher {
       for (const request of batch) request.reject(error);
     } finally {
       this.running = false;
+      this.lastCallEndedAt = Date.now();
+      this.expectedItems = Math.min(this.maxItems, texts.length + this.queuedItems());
       if (this.queue.length > 0) this.schedule();
     }
   }

@@ -14,7 +14,10 @@ export const RUNTIME_DEFAULTS = {
   subBatchTokens: 1024,
   interOpThreads: 1,
   graphOptimizationLevel: 'all' as 'disabled' | 'basic' | 'extended' | 'all',
-  cpuMemArena: true,
+  /** Off: inference RSS about 200 MB lower with the base q8 model, same throughput. */
+  cpuMemArena: false,
+  /** Off: 5-8 % slower on idle dedicated cores, about 40 % faster beside one busy process. */
   allowSpinning: false,
+  /** No measured gain at concurrency 8-32 (clients take longer than the wait to come back). */
   batchWaitMs: 0,
 } as const;
