@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { countCodePoints, type ModelDescriptor, type Prediction, type SentimentResponseDto } from '@sentiment-ops/contracts';
 import { InferenceClient, InferenceException, InferenceFailure } from '@sentiment-ops/inference-client';
 import { fieldError } from '../common/request-validation';
+import { GatewayTelemetry } from '../metrics/gateway-telemetry';
 import { ModelReferenceResolver } from '../models/model-reference.resolver';
 
 export interface AnalysedTexts {
@@ -9,7 +10,6 @@ export interface AnalysedTexts {
   /** The model that answered (name and content version). */
   model: ModelDescriptor;
 }
-import { GatewayTelemetry } from '../metrics/gateway-telemetry';
 
 @Injectable()
 export class SentimentService {
