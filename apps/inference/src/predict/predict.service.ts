@@ -89,11 +89,15 @@ export class PredictService {
     if (!batcher) {
       const { inference } = this.telemetry;
       batcher = new DynamicBatcher(
-        (texts) =>
-          runtime.predict(texts, (stats) => {
-            inference.computeSeconds.observe({ model: runtime.descriptor.name }, stats.computeMs / 1000);
-            for (const rows of stats.subBatches) inference.subBatchSize.observe(rows);
-          }),
+        (texts, onPartial) =>
+          runtime.predict(
+            texts,
+            (stats) => {
+              inference.computeSeconds.observe({ model: runtime.descriptor.name }, stats.computeMs / 1000);
+              for (const rows of stats.subBatches) inference.subBatchSize.observe(rows);
+            },
+            onPartial,
+          ),
         this.config.batching.maxBatchItems,
         (batch) => inference.batchSize.observe(batch.items),
         this.config.batching.batchWaitMs,

@@ -125,3 +125,38 @@ describe('DynamicBatcher with a batch wait', () => {
     await Promise.all(pending);
   });
 });
+
+describe('DynamicBatcher early answers', () => {
+  it('resolves each request once all its texts are reported, before the call ends', async () => {
+    let finishCall!: () => void;
+    const callEnd = new Promise<void>((resolve) => (finishCall = resolve));
+    const resolvedWhileRunning: string[] = [];
+    const batcher = new DynamicBatcher(async (texts, onPartial) => {
+      // The runtime computes in length-sorted sub-batches: here first texts 1 and 2, then 0 and 3.
+      onPartial([1, 2], [fakePrediction(texts[1]), fakePrediction(texts[2])]);
+      await new Promise((resolve) => setImmediate(resolve));
+      await callEnd;
+      onPartial([0, 3], [fakePrediction(texts[0]), fakePrediction(texts[3])]);
+      return texts.map(fakePrediction);
+    }, 100);
+    const long = batcher.submit(['aaaa']).then((p) => (resolvedWhileRunning.push('long'), p));
+    const short = batcher.submit(['b', 'cc']).then((p) => (resolvedWhileRunning.push('short'), p));
+    const mixed = batcher.submit(['dddddd']).then((p) => (resolvedWhileRunning.push('mixed'), p));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(resolvedWhileRunning).toEqual(['short']);
+    finishCall();
+    const [a, b, c] = await Promise.all([long, short, mixed]);
+    expect(a.map((p) => p.confidence)).toEqual([4]);
+    expect(b.map((p) => p.confidence)).toEqual([1, 2]);
+    expect(c.map((p) => p.confidence)).toEqual([6]);
+  });
+
+  it('rejects only the requests not yet answered when the call fails', async () => {
+    const batcher = new DynamicBatcher(async (texts, onPartial) => {
+      onPartial([0], [fakePrediction(texts[0])]);
+      throw new Error('model failed');
+    }, 100);
+    const results = await Promise.allSettled([batcher.submit(['a']), batcher.submit(['b'])]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
+  });
+});

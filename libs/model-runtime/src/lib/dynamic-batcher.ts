@@ -6,6 +6,9 @@ interface PendingRequest {
   reject: (error: unknown) => void;
 }
 
+/** Runs texts through the model; may report finished parts early through `onPartial`. */
+export type BatchRunner = (texts: string[], onPartial: (indices: readonly number[], predictions: readonly Prediction[]) => void) => Promise<Prediction[]>;
+
 export interface BatchRun {
   requests: number;
   items: number;
@@ -31,7 +34,7 @@ export class DynamicBatcher {
   private expectedItems = 0;
 
   constructor(
-    private readonly run: (texts: string[]) => Promise<Prediction[]>,
+    private readonly run: BatchRunner,
     /** Items per model call; one request larger than this still runs whole. */
     private readonly maxItems: number,
     private readonly onBatch?: (batch: BatchRun) => void,
@@ -83,15 +86,36 @@ export class DynamicBatcher {
     this.running = true;
     const texts = batch.flatMap((request) => [...request.texts]);
     this.onBatch?.({ requests: batch.length, items: texts.length });
+    // Answer each request as soon as all its texts are computed (the runtime works in sorted
+    // sub-batches), so its client can send its next request while this call still runs.
+    const owner: number[] = [];
+    const starts: number[] = [];
+    const remaining = batch.map((request, r) => {
+      starts.push(owner.length);
+      for (let i = 0; i < request.texts.length; i++) owner.push(r);
+      return request.texts.length;
+    });
+    const partial: Prediction[] = new Array(texts.length);
+    const settle = (r: number): void => {
+      remaining[r] = -1;
+      batch[r].resolve(partial.slice(starts[r], starts[r] + batch[r].texts.length));
+    };
     try {
-      const predictions = await this.run(texts);
-      let offset = 0;
-      for (const request of batch) {
-        request.resolve(predictions.slice(offset, offset + request.texts.length));
-        offset += request.texts.length;
-      }
+      const predictions = await this.run(texts, (indices, done) => {
+        indices.forEach((index, i) => {
+          partial[index] = done[i];
+          const r = owner[index];
+          if (--remaining[r] === 0) settle(r);
+        });
+      });
+      predictions.forEach((prediction, index) => (partial[index] = prediction));
+      batch.forEach((_, r) => {
+        if (remaining[r] !== -1) settle(r);
+      });
     } catch (error) {
-      for (const request of batch) request.reject(error);
+      batch.forEach((request, r) => {
+        if (remaining[r] !== -1) request.reject(error);
+      });
     } finally {
       this.running = false;
       this.lastCallEndedAt = Date.now();

@@ -14,7 +14,11 @@ export interface PredictStats {
  */
 export interface ModelRuntime {
   readonly descriptor: ModelDescriptor;
-  /** Predictions in input order. Texts are preprocessed, truncated and batched internally. */
-  predict(texts: readonly string[], onStats?: (stats: PredictStats) => void): Promise<Prediction[]>;
+  /**
+   * Predictions in input order. Texts are preprocessed, truncated and batched internally.
+   * `onPartial`, when the runtime computes in several runs, receives each run's predictions as
+   * soon as they exist (indices into `texts`), so callers can answer early.
+   */
+  predict(texts: readonly string[], onStats?: (stats: PredictStats) => void, onPartial?: (indices: readonly number[], predictions: readonly Prediction[]) => void): Promise<Prediction[]>;
   dispose(): Promise<void>;
 }

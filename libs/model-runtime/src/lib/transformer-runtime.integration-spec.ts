@@ -58,6 +58,16 @@ describe('TransformerModelRuntime on a local fixture model', () => {
     await runtime.predict(texts, (stats) => (runs = stats.subBatches));
     expect(runs.reduce((a, b) => a + b, 0)).toBe(texts.length);
     expect(runs.length).toBeGreaterThan(1);
+    // Each run's predictions are reported as soon as they exist, every text exactly once.
+    const reported: number[][] = [];
+    const partials = new Map<number, number>();
+    await runtime.predict(texts, undefined, (indices, predictions) => {
+      reported.push([...indices]);
+      indices.forEach((index, i) => partials.set(index, predictions[i].probabilities.positive));
+    });
+    expect(reported.map((indices) => indices.length)).toEqual(runs);
+    expect([...partials.keys()].sort()).toEqual(texts.map((_, index) => index));
+    texts.forEach((_, index) => expect(partials.get(index)).toBeCloseTo(batched[index].probabilities.positive, 5));
   });
 
   it('applies the model card preprocessing (mentions → @user, links → http)', async () => {

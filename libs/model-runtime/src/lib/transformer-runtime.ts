@@ -104,7 +104,11 @@ export class TransformerModelRuntime implements ModelRuntime {
     }
   }
 
-  async predict(texts: readonly string[], onStats?: (stats: PredictStats) => void): Promise<Prediction[]> {
+  async predict(
+    texts: readonly string[],
+    onStats?: (stats: PredictStats) => void,
+    onPartial?: (indices: readonly number[], predictions: readonly Prediction[]) => void,
+  ): Promise<Prediction[]> {
     if (texts.length === 0) return [];
     const started = performance.now();
     const encoded = this.tokenizer(texts.map(preprocessTweet), {
@@ -124,6 +128,10 @@ export class TransformerModelRuntime implements ModelRuntime {
       indices.forEach((index, row) => {
         predictions[index] = softmaxPrediction(logits.subarray(row * this.labels.length, (row + 1) * this.labels.length), this.labels, ids[index].length);
       });
+      onPartial?.(
+        indices,
+        indices.map((index) => predictions[index]),
+      );
     }
     onStats?.({
       items: texts.length,
