@@ -16,12 +16,19 @@ export interface ModelPoolOptions {
  */
 export class ModelPool {
   private defaultRuntime?: ModelRuntime;
+  private defaultLoading?: Promise<ModelRuntime>;
   private readonly extra = new Map<string, Promise<ModelRuntime>>();
 
   constructor(private readonly options: ModelPoolOptions) {}
 
+  /** Loads the default model once: concurrent callers (start-up, probes, first requests) share the load. */
   async loadDefault(): Promise<ModelRuntime> {
-    this.defaultRuntime ??= await this.options.load(this.resolve(this.options.defaultModel));
+    if (this.defaultRuntime) return this.defaultRuntime;
+    this.defaultLoading ??= this.options.load(this.resolve(this.options.defaultModel)).catch((error: unknown) => {
+      this.defaultLoading = undefined; // a later call may try again
+      throw error;
+    });
+    this.defaultRuntime = await this.defaultLoading;
     return this.defaultRuntime;
   }
 
