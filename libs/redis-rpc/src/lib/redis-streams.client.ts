@@ -9,6 +9,7 @@ import { RpcDeadlineExceededError, RpcUnavailableError, isRpcTransportError } fr
 import { type RedisStreamsClientOptions, type ResolvedClientOptions, type RpcCallOutcome, resolveClientOptions } from './options';
 import { closeConnection, createConnection, errorMessage } from './redis-connection';
 import { type StreamKeys, streamKeys } from './stream-keys';
+import { type LaneStreamStats, readStreamStats } from './stream-stats';
 import { encodeRequest, parseReply } from './wire';
 
 /** Third argument of `send()`; both fields fall back to the client's defaults. */
@@ -84,6 +85,22 @@ export class RedisStreamsClient extends ClientProxy implements OnApplicationShut
   /** Closed with the Nest app when provided directly (ClientsModule does the same for registered clients). */
   async onApplicationShutdown(): Promise<void> {
     await this.close();
+  }
+
+  /**
+   * Backlog of the given lanes (default: all) in one pipelined round trip on the command connection,
+   * e.g. for admission control or for bulk producers that yield to live traffic. Fails fast while Redis is away.
+   */
+  async readLaneStats(lanes: readonly string[] = this.options.lanes): Promise<LaneStreamStats[]> {
+    const unknown = lanes.find((lane) => !this.options.lanes.includes(lane));
+    if (unknown !== undefined) throw new Error(`redis-rpc: unknown lane "${unknown}" (lanes: ${this.options.lanes.join(', ')})`);
+    await this.connect();
+    const commands = this.readyCommands();
+    try {
+      return await readStreamStats(commands, { prefix: this.options.prefix, service: this.options.service, lanes, group: this.options.group });
+    } catch (err) {
+      throw new RpcUnavailableError(`lane stats of RPC "${this.options.service}" not read: ${errorMessage(err)}`, { cause: err });
+    }
   }
 
   unwrap<T>(): T {

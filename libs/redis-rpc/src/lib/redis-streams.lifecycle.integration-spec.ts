@@ -87,10 +87,32 @@ describe('RedisStreams transport: lifecycle and stats', () => {
     await suite.redis.xreadgroup('GROUP', GROUP, 'reader', 'COUNT', 1, 'STREAMS', lane('live'), '>');
 
     expect(await readStreamStats(suite.redis, { prefix: suite.prefix, service: SERVICE })).toEqual([
-      { lane: 'live', length: 3, pending: 1, lag: 2 },
-      { lane: 'bulk', length: 1, pending: 0, lag: 1 },
+      { lane: 'live', length: 3, pending: 1, lag: 2, waiting: 2 },
+      { lane: 'bulk', length: 1, pending: 0, lag: 1, waiting: 1 },
     ]);
     // Missing streams and groups read as empty, never as errors.
-    expect(await readStreamStats(suite.redis, { prefix: suite.prefix, service: 'absent', lanes: ['live'] })).toEqual([{ lane: 'live', length: 0, pending: 0, lag: null }]);
+    expect(await readStreamStats(suite.redis, { prefix: suite.prefix, service: 'absent', lanes: ['live'] })).toEqual([{ lane: 'live', length: 0, pending: 0, lag: null, waiting: 0 }]);
+  });
+
+  it('counts every entry as waiting before a replica created the group, and never more than the stream holds', async () => {
+    const { lane } = keys();
+    for (let i = 0; i < 4; i++) await suite.redis.xadd(lane('live'), '*', 'n', String(i));
+    expect(await readStreamStats(suite.redis, { prefix: suite.prefix, service: SERVICE, lanes: ['live'] })).toEqual([{ lane: 'live', length: 4, pending: 0, lag: null, waiting: 4 }]);
+
+    // Trimming unread entries leaves them in the group's lag; what is waiting is what the stream still holds.
+    await suite.redis.call('XGROUP', 'CREATE', lane('live'), GROUP, '0');
+    await suite.redis.xreadgroup('GROUP', GROUP, 'reader', 'COUNT', 1, 'STREAMS', lane('live'), '>');
+    for (let i = 0; i < 20; i++) await suite.redis.xadd(lane('live'), 'MAXLEN', '5', '*', 'n', String(i));
+    const [live] = await readStreamStats(suite.redis, { prefix: suite.prefix, service: SERVICE, lanes: ['live'] });
+    expect(live.length).toBe(5);
+    expect(live.lag).toBeGreaterThan(5);
+    expect(live.waiting).toBe(5);
+  });
+
+  it('client readLaneStats() reads its own lanes over its command connection', async () => {
+    await suite.client.connect();
+    await suite.redis.xadd(keys().lane('live'), '*', 'n', '0');
+    expect(await suite.client.readLaneStats(['live'])).toEqual([{ lane: 'live', length: 1, pending: 0, lag: null, waiting: 1 }]);
+    await expect(suite.client.readLaneStats(['nope'])).rejects.toThrow(/unknown lane "nope"/);
   });
 });

@@ -18,6 +18,12 @@ export interface LaneStreamStats {
   pending: number;
   /** Not yet read by any replica; null when Redis cannot tell (no group yet, or lag unknown after deletions). */
   lag: number | null;
+  /**
+   * Entries waiting for a replica, as a number to act on: every entry while no replica has created the
+   * group yet, the lag capped at XLEN (the lag also counts entries trimmed unread), 0 when Redis cannot tell.
+   * `waiting + pending` is the lane's backlog: requests not answered yet.
+   */
+  waiting: number;
 }
 
 const toCount = (value: unknown): number => {
@@ -35,15 +41,16 @@ const groupRecord = (row: unknown): Record<string, unknown> | undefined => {
   return typeof row === 'object' && row !== null ? (row as Record<string, unknown>) : undefined;
 };
 
-const lagOf = (raw: unknown, group: string): number | null => {
-  if (!Array.isArray(raw)) return null;
+/** The group's lag; `found` is false when the group does not exist (yet). */
+const lagOf = (raw: unknown, group: string): { found: boolean; lag: number | null } => {
+  if (!Array.isArray(raw)) return { found: false, lag: null };
   for (const row of raw) {
     const record = groupRecord(row);
     if (record?.['name'] !== group) continue;
     const lag = record['lag'];
-    return lag === null || lag === undefined ? null : toCount(lag);
+    return { found: true, lag: lag === null || lag === undefined ? null : toCount(lag) };
   }
-  return null;
+  return { found: false, lag: null };
 };
 
 /** One round trip (pipeline) for all lanes; missing streams or groups read as empty, never as an error. */
@@ -62,11 +69,14 @@ export const readStreamStats = async (redis: Redis, options: StreamStatsOptions)
   return lanes.map((lane, index) => {
     const [lenResult, pendingResult, groupsResult] = results.slice(index * 3, index * 3 + 3);
     const pendingRaw = pendingResult && !pendingResult[0] ? pendingResult[1] : undefined;
+    const length = lenResult && !lenResult[0] ? toCount(lenResult[1]) : 0;
+    const { found, lag } = groupsResult && !groupsResult[0] ? lagOf(groupsResult[1], group) : { found: false, lag: null };
     return {
       lane,
-      length: lenResult && !lenResult[0] ? toCount(lenResult[1]) : 0,
+      length,
       pending: Array.isArray(pendingRaw) ? toCount(pendingRaw[0]) : 0,
-      lag: groupsResult && !groupsResult[0] ? lagOf(groupsResult[1], group) : null,
+      lag,
+      waiting: found ? Math.min(lag ?? 0, length) : length,
     };
   });
 };
