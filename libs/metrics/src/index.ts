@@ -5,3 +5,4 @@ export * from './lib/inference.metrics';
 export * from './lib/rpc.metrics';
 export * from './lib/evaluation.metrics';
 export * from './lib/security.metrics';
+export * from './lib/backpressure.metrics';

@@ -9,7 +9,7 @@ import {
   type PingResponse,
   type PredictResponse,
 } from '@sentiment-ops/contracts';
-import { isRpcTransportError, RedisStreamsClient, RpcDeadlineExceededError, type RedisStreamsClientObserver } from '@sentiment-ops/redis-rpc';
+import { isRpcTransportError, RedisStreamsClient, RpcDeadlineExceededError, type LaneStreamStats, type RedisStreamsClientObserver } from '@sentiment-ops/redis-rpc';
 import { lastValueFrom } from 'rxjs';
 import { InferenceException, InferenceFailure } from './inference.errors';
 
@@ -61,6 +61,16 @@ export class InferenceClient {
   /** Resolves a model name without loading it; MODEL_NOT_FOUND for names no replica can serve. */
   resolveModel(model: string, timeoutMs: number): Promise<Pick<ModelDescriptor, 'name' | 'source' | 'revision' | 'dtype'>> {
     return this.call(InferencePattern.ResolveModel, { model }, { timeoutMs });
+  }
+
+  /** One lane's backlog as Redis sees it (waiting + pending entries); InferenceException(Unavailable) while Redis is away. */
+  async laneStats(lane: InferenceLane): Promise<LaneStreamStats> {
+    try {
+      const [stats] = await this.client.readLaneStats([lane]);
+      return stats;
+    } catch (error) {
+      throw toInferenceException(error);
+    }
   }
 
   private async call<T>(pattern: InferencePattern, payload: object, options: InferenceCallOptions): Promise<T> {
