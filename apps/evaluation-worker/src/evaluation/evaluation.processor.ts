@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { JobName, QueueName, type EvaluateDatasetJobData, type FineTuneJobData } from '@sentiment-ops/contracts';
 import { FineTuneService } from '../fine-tune/fine-tune.service';
 import { EvaluationRunRepository } from '@sentiment-ops/persistence';
@@ -14,7 +14,7 @@ import { EvaluateDatasetService, PermanentEvaluationError } from './evaluate-dat
  * when no retry is left, and closes gracefully (active jobs finish) on shutdown.
  */
 @Injectable()
-export class EvaluationProcessor implements OnApplicationShutdown {
+export class EvaluationProcessor implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(EvaluationProcessor.name);
   private worker?: Worker<EvaluateDatasetJobData | FineTuneJobData>;
   private connection?: Redis;
@@ -83,8 +83,12 @@ export class EvaluationProcessor implements OnApplicationShutdown {
     this.telemetry.evaluation.jobDuration.observe({ state }, (Date.now() - started) / 1000);
   }
 
-  /** Lets active jobs finish for SHUTDOWN_GRACE_MS; past that, leaves them to stalled-job recovery by another worker. */
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Lets active jobs finish for SHUTDOWN_GRACE_MS; past that, leaves them to stalled-job recovery by
+   * another worker. Runs before every onApplicationShutdown hook: those close the inference client
+   * and the Postgres pool (in parallel), which the active jobs still need.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.worker) {
       let timer: NodeJS.Timeout | undefined;
       const graceOver = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.config.evaluation.shutdownGraceMs)));
@@ -95,6 +99,9 @@ export class EvaluationProcessor implements OnApplicationShutdown {
         await this.worker.close(true);
       }
     }
+  }
+
+  onApplicationShutdown(): void {
     this.connection?.disconnect();
   }
 }
