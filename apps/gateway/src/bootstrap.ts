@@ -5,9 +5,10 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, GATEWAY_CONTROLLERS } from './app.module';
 import { API_KEY_SCHEME, BEARER_SCHEME } from './auth/access.decorators';
 import { assertEveryRouteDeclaresAccess } from './auth/route-access';
-import { bodyParserErrorMapper } from './common/body-parser-errors';
+import { bodyParserErrorMapper, requireJsonBodies } from './common/body-parser-errors';
 import { parseByteLimit, rejectOversizedBodies } from './common/body-size-limit';
 import { httpObserver } from './common/http-observer';
+import { answerMalformedRequests, requireHostHeader } from './common/malformed-requests';
 import { requestIdMiddleware } from './common/request-context';
 import { securityHeaders } from './common/security-headers';
 import type { GatewayConfig } from './config/gateway.config';
@@ -39,15 +40,18 @@ const describeProtection = (config: GatewayConfig): string => {
 export const createGateway = async (config: GatewayConfig, logger: LoggerService = createGatewayLogger(config)): Promise<INestApplication> => {
   assertEveryRouteDeclaresAccess(GATEWAY_CONTROLLERS);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), { logger, bufferLogs: true, bodyParser: false });
+  answerMalformedRequests(app.getHttpServer());
   // Client addresses (per-IP rate limits) come from X-Forwarded-For only behind that many proxies.
   if (config.http.trustProxyHops > 0) app.set('trust proxy', config.http.trustProxyHops);
   app.use(requestIdMiddleware);
+  app.use(requireHostHeader);
   app.use(securityHeaders());
   if (config.http.corsOrigins.length > 0) {
     app.enableCors({ origin: config.http.corsOrigins, methods: ['GET', 'POST', 'DELETE'], allowedHeaders: CORS_REQUEST_HEADERS, exposedHeaders: CORS_EXPOSED_HEADERS, maxAge: 600 });
   }
   app.use(httpObserver(app.get(GatewayTelemetry).http, logger));
   app.use(rejectOversizedBodies(parseByteLimit(config.http.bodyLimit)));
+  app.use(requireJsonBodies);
   app.useBodyParser('json', { limit: config.http.bodyLimit });
   app.use(bodyParserErrorMapper);
 

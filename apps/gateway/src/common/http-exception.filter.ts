@@ -37,6 +37,12 @@ const isDependencyUnavailable = (error: unknown): boolean => {
   );
 };
 
+// Postgres refuses text it cannot store, NUL (U+0000) above all: such a value can only come from the
+// request (a value no schema checks for NUL), so it is the caller's to fix, not a 500.
+const UNSTORABLE_TEXT_CODES = new Set(['22021', '22P05']);
+const isUnstorableText = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && UNSTORABLE_TEXT_CODES.has(String((error as { code?: unknown }).code));
+
 const reason = (status: number): string =>
   ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' })[status] ??
   HttpStatus[status] ??
@@ -79,6 +85,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (exception instanceof AuthenticationException) return make(HttpStatus.UNAUTHORIZED, exception.message);
     if (exception instanceof InsufficientRoleException) return make(HttpStatus.FORBIDDEN, exception.message);
     if (exception instanceof TooManyRequestsException) return make(HttpStatus.TOO_MANY_REQUESTS, exception.message);
+    if (isUnstorableText(exception)) return make(HttpStatus.BAD_REQUEST, 'a value in the request contains a character that cannot be stored (NUL, U+0000)');
     if (isDependencyUnavailable(exception)) return make(HttpStatus.SERVICE_UNAVAILABLE, `a backing service is unavailable: ${(exception as Error).message}`);
     if (exception instanceof HttpException) {
       const response = exception.getResponse();
@@ -96,8 +103,17 @@ export class HttpExceptionFilter implements ExceptionFilter {
       }
       case 'entity.too.large':
         return make(HttpStatus.PAYLOAD_TOO_LARGE, `body: request body exceeds the limit of ${error.limit ?? 'the configured'} bytes`);
-      default:
+      case 'charset.unsupported':
+        return make(HttpStatus.UNSUPPORTED_MEDIA_TYPE, `body: ${error.message}; send JSON as UTF-8`);
+      case 'encoding.unsupported':
+        return make(HttpStatus.UNSUPPORTED_MEDIA_TYPE, `body: ${error.message}; use gzip, deflate, br or none`);
+      case 'content-type.unsupported':
         return make(HttpStatus.UNSUPPORTED_MEDIA_TYPE, `body: ${error.message}`);
+      case 'request.aborted':
+        return make(HttpStatus.BAD_REQUEST, 'body: the client closed the connection before sending the whole body');
+      default:
+        // request.size.invalid (fewer or more bytes than Content-Length), encoding.invalid (corrupt gzip), …
+        return make(HttpStatus.BAD_REQUEST, `body: ${error.message}`);
     }
   }
 }

@@ -1,10 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { ApiKeyDto, createApiKeyBodySchema, CreateApiKeyRequestDto, CreatedApiKeyDto, ErrorResponseDto, type CreateApiKeyBody } from '@sentiment-ops/contracts';
+import { API_KEY_NAME_PATTERN, ApiKeyDto, createApiKeyBodySchema, CreateApiKeyRequestDto, CreatedApiKeyDto, ErrorResponseDto, type CreateApiKeyBody } from '@sentiment-ops/contracts';
+import { z } from 'zod';
 import { RequireRole } from '../auth/access.decorators';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { ZodValidationPipe } from '../common/request-validation';
 import { ApiKeysService } from './api-keys.service';
+
+// A name no key can have is refused before it reaches Postgres (which cannot even hold a NUL).
+const nameParams = z.object({ name: z.string().regex(API_KEY_NAME_PATTERN, { error: 'must be 1-64 letters, digits, . _ or -, starting with a letter or digit' }) });
 
 @ApiTags('admin')
 @RequireRole('admin')
@@ -35,8 +39,9 @@ export class ApiKeysController {
   @ApiOperation({ summary: 'Revoke an issued key (API_KEYS entries are removed by redeploying)' })
   @ApiNoContentResponse({ description: 'Revoked: refused at once by this replica, by the others within API_KEY_CACHE_MS' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Not a possible key name' })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'The key comes from API_KEYS' })
-  revoke(@Param('name') name: string, @CurrentPrincipal() by: Principal): Promise<void> {
-    return this.keys.revoke(name, by);
+  revoke(@Param(new ZodValidationPipe(nameParams, 'path')) params: { name: string }, @CurrentPrincipal() by: Principal): Promise<void> {
+    return this.keys.revoke(params.name, by);
   }
 }

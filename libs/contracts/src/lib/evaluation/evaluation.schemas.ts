@@ -11,13 +11,21 @@ const queryInt = (name: string, { min, max }: { min: number; max: number }) =>
     .refine((value) => value <= max, { error: `must be at most ${max}` })
     .describe(name);
 
+/** Free text that is stored or matched in Postgres, which cannot hold NUL. */
+const storedText = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((value) => !value.includes('\u0000'), { error: 'must not contain NUL (U+0000)' });
+
 /** `POST /api/v1/evaluate` query: the reference parameters plus `sampling` and `seed`. */
 export const evaluateQuerySchema = z.object({
   dataset: z.string().min(1).max(200).default('tweet_eval'),
   split: z.string().min(1).max(100).default('test'),
   /** Upper bound (MAX_EVAL_SAMPLES) is checked by the gateway, which knows its configuration. */
   samples: queryInt('samples', { min: 1, max: Number.MAX_SAFE_INTEGER }).optional(),
-  model_name: z.string().min(1).max(512).optional(),
+  model_name: storedText(512).optional(),
   sampling: z.enum(SAMPLING_STRATEGIES, { error: `must be one of ${SAMPLING_STRATEGIES.join(', ')}` }).default('random'),
   seed: queryInt('seed', { min: 0, max: 2 ** 31 - 1 }).default(42),
 });
@@ -26,9 +34,9 @@ export type EvaluateQuery = z.infer<typeof evaluateQuerySchema>;
 export const EVALUATION_LIST_LIMITS = { defaultLimit: 20, maxLimit: 100 } as const;
 
 export const evaluationListQuerySchema = z.object({
-  model_name: z.string().min(1).max(512).optional(),
-  dataset: z.string().min(1).max(200).optional(),
-  split: z.string().min(1).max(100).optional(),
+  model_name: storedText(512).optional(),
+  dataset: storedText(200).optional(),
+  split: storedText(100).optional(),
   status: z.enum(EVALUATION_STATUSES, { error: `must be one of ${EVALUATION_STATUSES.join(', ')}` }).optional(),
   limit: queryInt('limit', { min: 1, max: EVALUATION_LIST_LIMITS.maxLimit }).default(EVALUATION_LIST_LIMITS.defaultLimit),
   offset: queryInt('offset', { min: 0, max: 1_000_000 }).default(0),
