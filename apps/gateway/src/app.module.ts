@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ApiKeyRepository, createPgPool, EvaluationRunRepository, ModelRegistryRepository, TrainingRunRepository } from '@sentiment-ops/persistence';
 import { AccessGuard } from './auth/access.guard';
+import { liveLaneBudgetProvider } from './backpressure/live-lane-budget.provider';
 import { ApiKeyStore } from './auth/api-key.store';
 import { ApiKeysController } from './keys/api-keys.controller';
 import { ApiKeysService } from './keys/api-keys.service';
@@ -48,6 +49,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AccessGuard },
         inferenceClientProvider,
         InferenceClientLifecycle,
+        liveLaneBudgetProvider,
         SentimentService,
         { provide: PG_POOL, useFactory: () => createPgPool({ url: config.databaseUrl, applicationName: 'gateway' }) },
         { provide: EvaluationRunRepository, inject: [PG_POOL], useFactory: (pool: Pool) => new EvaluationRunRepository(pool) },

@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpSta
 import type { Request, Response } from 'express';
 import { InferenceException, InferenceFailure } from '@sentiment-ops/inference-client';
 import { AuthenticationException, InsufficientRoleException } from '../auth/auth.errors';
+import { LiveQueueFullException } from '../backpressure/live-queue-full.exception';
 import { BodyParserException } from './body-parser-errors';
 import { requestIdOf } from './request-context';
 import { type FieldError, RequestValidationException } from './request-validation';
@@ -62,12 +63,14 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const res = http.getResponse<Response>();
     const requestId = requestIdOf(req);
     const body = this.toBody(exception, requestId);
-    if (body.statusCode >= 500) {
+    // Backpressure refusals are expected under load: counted in a metric, not logged one by one.
+    if (body.statusCode >= 500 && !(exception instanceof LiveQueueFullException)) {
       this.logger.error({ requestId, method: req.method, path: req.path, status: body.statusCode, error: exception instanceof Error ? exception.stack : String(exception) });
     }
     if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE) res.setHeader('Retry-After', '1');
     if (body.statusCode === HttpStatus.UNAUTHORIZED) res.setHeader('WWW-Authenticate', 'Bearer realm="sentiment-ops"');
     if (exception instanceof TooManyRequestsException && exception.retryAfterSeconds !== null) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    if (exception instanceof LiveQueueFullException) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
     if (!res.headersSent) res.status(body.statusCode).json(body);
   }
 
@@ -85,6 +88,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (exception instanceof AuthenticationException) return make(HttpStatus.UNAUTHORIZED, exception.message);
     if (exception instanceof InsufficientRoleException) return make(HttpStatus.FORBIDDEN, exception.message);
     if (exception instanceof TooManyRequestsException) return make(HttpStatus.TOO_MANY_REQUESTS, exception.message);
+    if (exception instanceof LiveQueueFullException) return make(HttpStatus.SERVICE_UNAVAILABLE, exception.message);
     if (isUnstorableText(exception)) return make(HttpStatus.BAD_REQUEST, 'a value in the request contains a character that cannot be stored (NUL, U+0000)');
     if (isDependencyUnavailable(exception)) return make(HttpStatus.SERVICE_UNAVAILABLE, `a backing service is unavailable: ${(exception as Error).message}`);
     if (exception instanceof HttpException) {

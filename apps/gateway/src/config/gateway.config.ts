@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { envBoolean, envInt, envLogFormat, envPort, envRedisPrefix, envRedisUrl, parseEnv } from '@sentiment-ops/config';
-import { API_KEY_NAME_PATTERN, API_KEY_ROLES, type ApiKeyRole } from '@sentiment-ops/contracts';
+import { ConfigValidationError, envBoolean, envInt, envLogFormat, envPort, envRedisPrefix, envRedisUrl, parseEnv } from '@sentiment-ops/config';
+import { API_KEY_NAME_PATTERN, API_KEY_ROLES, SENTIMENT_LIMITS, type ApiKeyRole } from '@sentiment-ops/contracts';
 import { hashSecret } from '../auth/api-key-crypto';
 
 /** An API key from the API_KEYS variable: its secret is hashed at boot and only the hash is kept. */
@@ -73,6 +73,8 @@ const corsOriginsVariable = () =>
       return origins;
     });
 
+const { maxBatchItems } = SENTIMENT_LIMITS;
+
 // Every variable the gateway reads; documented in apps/gateway/.env.example.
 export const gatewayEnvSchema = z.object({
   PORT: envPort(8080),
@@ -105,6 +107,12 @@ export const gatewayEnvSchema = z.object({
   RATE_LIMIT_PER_IP_PER_MINUTE: envInt(120, { min: 0, max: 1_000_000 }),
   EVAL_MAX_CONCURRENT_PER_KEY: envInt(2, { min: 0, max: 10_000 }),
   EVAL_DAILY_PER_KEY: envInt(50, { min: 0, max: 1_000_000 }),
+  // A batch must fit into an empty queue, or it could never be admitted.
+  LIVE_QUEUE_MAX_DEPTH: envInt(512, { min: 0, max: 1_000_000 }).refine((value) => value <= 0 || value >= maxBatchItems, {
+    error: `must be 0 (off) or at least ${maxBatchItems}, the largest batch`,
+  }),
+  // Default: half of INFERENCE_TIMEOUT_MS (a request admitted then still has half its deadline to be computed).
+  LIVE_QUEUE_MAX_WAIT_MS: z.coerce.number({ error: 'must be a whole number' }).int({ error: 'must be a whole number' }).min(0, { error: 'must be at least 0' }).optional(),
 });
 
 export interface GatewayConfig {
@@ -116,6 +124,8 @@ export interface GatewayConfig {
   rateLimit: { perKeyPerMinute: number; perIpPerMinute: number };
   redis: { url: string; prefix: string };
   inference: { timeoutMs: number };
+  /** Live-lane admission limits (texts; estimated wait in ms); 0 disables one. */
+  backpressure: { maxDepth: number; maxWaitMs: number };
   health: { timeoutMs: number; readyCacheMs: number; rssLimitBytes: number; diskPath: string; diskThresholdPercent: number };
   databaseUrl: string;
   /** Per-key quotas; 0 disables one. */
@@ -127,6 +137,9 @@ export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
 
 export const loadGatewayConfig = (environment: NodeJS.ProcessEnv): GatewayConfig => {
   const env = parseEnv('gateway', gatewayEnvSchema, environment);
+  if (env.LIVE_QUEUE_MAX_WAIT_MS !== undefined && env.LIVE_QUEUE_MAX_WAIT_MS >= env.INFERENCE_TIMEOUT_MS) {
+    throw new ConfigValidationError('gateway', [{ variable: 'LIVE_QUEUE_MAX_WAIT_MS', message: `must be below INFERENCE_TIMEOUT_MS (${env.INFERENCE_TIMEOUT_MS}); 0 turns the limit off` }]);
+  }
   return {
     http: { port: env.PORT, host: env.HOST, bodyLimit: env.HTTP_BODY_LIMIT.toLowerCase(), corsOrigins: env.CORS_ORIGINS, trustProxyHops: env.TRUST_PROXY_HOPS },
     auth: {
@@ -138,6 +151,7 @@ export const loadGatewayConfig = (environment: NodeJS.ProcessEnv): GatewayConfig
     rateLimit: { perKeyPerMinute: env.RATE_LIMIT_PER_KEY_PER_MINUTE, perIpPerMinute: env.RATE_LIMIT_PER_IP_PER_MINUTE },
     redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
     inference: { timeoutMs: env.INFERENCE_TIMEOUT_MS },
+    backpressure: { maxDepth: env.LIVE_QUEUE_MAX_DEPTH, maxWaitMs: env.LIVE_QUEUE_MAX_WAIT_MS ?? Math.floor(env.INFERENCE_TIMEOUT_MS / 2) },
     health: {
       timeoutMs: env.HEALTH_TIMEOUT_MS,
       readyCacheMs: env.READY_CACHE_MS,

@@ -31,7 +31,10 @@ const ApiInferenceErrors = () =>
   applyDecorators(
     ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Invalid body; `detail[].field` names the offending field (e.g. `texts[3]`), also for malformed JSON.' }),
     ApiPayloadTooLargeResponse({ type: ErrorResponseDto, description: 'Body larger than HTTP_BODY_LIMIT (default 1mb).' }),
-    ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'Redis or the inference service is unreachable.' }),
+    ApiServiceUnavailableResponse({
+      type: ErrorResponseDto,
+      description: 'Redis or the inference service is unreachable, or the live queue is over LIVE_QUEUE_MAX_DEPTH texts / LIVE_QUEUE_MAX_WAIT_MS estimated wait (`Retry-After` says when to retry).',
+    }),
     ApiGatewayTimeoutResponse({ type: ErrorResponseDto, description: 'No inference replica answered before the deadline (INFERENCE_TIMEOUT_MS).' }),
     ApiBadGatewayResponse({ type: ErrorResponseDto, description: 'The inference replica failed to compute the request.' }),
   );

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { countCodePoints, type ModelDescriptor, type Prediction, type SentimentResponseDto } from '@sentiment-ops/contracts';
 import { InferenceClient, InferenceException, InferenceFailure } from '@sentiment-ops/inference-client';
+import { LiveLaneBudget } from '../backpressure/live-lane-budget';
 import { fieldError } from '../common/request-validation';
 import { GatewayTelemetry } from '../metrics/gateway-telemetry';
 import { ModelReferenceResolver } from '../models/model-reference.resolver';
@@ -17,17 +18,21 @@ export class SentimentService {
     private readonly inference: InferenceClient,
     private readonly telemetry: GatewayTelemetry,
     private readonly models: ModelReferenceResolver,
+    private readonly budget: LiveLaneBudget,
   ) {}
 
   async analyse(text: string, model?: string): Promise<AnalysedTexts> {
     return this.analyseMany([text], model);
   }
 
-  /** Results in input order; metrics observe latency once per request and the rest per text. */
+  /**
+   * Results in input order; metrics observe latency once per request and the rest per text. Refused
+   * at once (LiveQueueFullException, 503) while the live lane is over its budget; a batch counts its texts.
+   */
   async analyseMany(texts: string[], model?: string): Promise<AnalysedTexts> {
     const started = performance.now();
     const target = model ? await this.models.resolve(model, 'model', 'body') : undefined;
-    const response = await this.inference.predict(texts, { model: target }).catch((error: unknown) => {
+    const response = await this.budget.run(texts.length, () => this.inference.predict(texts, { model: target })).catch((error: unknown) => {
       if (error instanceof InferenceException && error.failure === InferenceFailure.ModelNotFound) throw fieldError('body', 'model', error.message, 'unknown_model');
       throw error;
     });
