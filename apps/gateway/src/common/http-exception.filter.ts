@@ -21,6 +21,7 @@ const INFERENCE_STATUS: Record<InferenceFailure, number> = {
   [InferenceFailure.DeadlineExceeded]: HttpStatus.GATEWAY_TIMEOUT,
   [InferenceFailure.InvalidRequest]: HttpStatus.UNPROCESSABLE_ENTITY,
   [InferenceFailure.ModelNotFound]: HttpStatus.NOT_FOUND,
+  [InferenceFailure.ModelLoadFailed]: HttpStatus.BAD_GATEWAY,
   [InferenceFailure.Failed]: HttpStatus.BAD_GATEWAY,
 };
 

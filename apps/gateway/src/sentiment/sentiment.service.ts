@@ -34,6 +34,8 @@ export class SentimentService {
     const target = model ? await this.models.resolve(model, 'model', 'body') : undefined;
     const response = await this.budget.run(texts.length, () => this.inference.predict(texts, { model: target })).catch((error: unknown) => {
       if (error instanceof InferenceException && error.failure === InferenceFailure.ModelNotFound) throw fieldError('body', 'model', error.message, 'unknown_model');
+      // A model the caller named that no replica can load is the caller's to fix (was a 502).
+      if (model && error instanceof InferenceException && error.failure === InferenceFailure.ModelLoadFailed) throw fieldError('body', 'model', `cannot be loaded: ${error.message}`, 'model_load_failed');
       throw error;
     });
     const { sentiment } = this.telemetry;

@@ -99,6 +99,8 @@ export const toInferenceException = (error: unknown): InferenceException => {
         return new InferenceException(InferenceFailure.InvalidRequest, error.message);
       case InferenceErrorCode.ModelNotFound:
         return new InferenceException(InferenceFailure.ModelNotFound, error.message);
+      case InferenceErrorCode.ModelLoadFailed:
+        return new InferenceException(InferenceFailure.ModelLoadFailed, error.message);
       default:
         return new InferenceException(InferenceFailure.Failed, error.message);
     }

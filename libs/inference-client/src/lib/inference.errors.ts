@@ -8,6 +8,8 @@ export const InferenceFailure = {
   InvalidRequest: 'invalid_request',
   /** The requested model is unknown: 404. */
   ModelNotFound: 'model_not_found',
+  /** The model exists but cannot be loaded (not a model folder, hub files not cached): 502, or 422 for a model the caller named. */
+  ModelLoadFailed: 'model_load_failed',
   /** The replica failed (model load or compute, poison request): 502. */
   Failed: 'failed',
 } as const;
