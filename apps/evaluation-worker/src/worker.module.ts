@@ -7,6 +7,7 @@ import { WORKER_CONFIG, type WorkerConfig } from './config/worker.config';
 import { datasetSourceProvider } from './evaluation/dataset-source.provider';
 import { EvaluateDatasetService } from './evaluation/evaluate-dataset.service';
 import { EvaluationProcessor } from './evaluation/evaluation.processor';
+import { PatientEvaluationRunRepository } from './evaluation/patient-run-repository';
 import { FineTuneService } from './fine-tune/fine-tune.service';
 import { HealthController } from './health/health.controller';
 import { WorkerState } from './health/worker-state';
@@ -40,7 +41,8 @@ export class WorkerModule {
         { provide: WORKER_CONFIG, useValue: config },
         { provide: WorkerTelemetry, useValue: new WorkerTelemetry() },
         { provide: PG_POOL, useFactory: () => createPgPool({ url: config.databaseUrl, applicationName: 'evaluation-worker' }) },
-        { provide: EvaluationRunRepository, inject: [PG_POOL], useFactory: (pool: Pool) => new EvaluationRunRepository(pool) },
+        // Rides out Postgres outages, so a running evaluation waits instead of starting over.
+        { provide: EvaluationRunRepository, inject: [PG_POOL], useFactory: (pool: Pool) => new PatientEvaluationRunRepository(pool) },
         {
           provide: InferenceClient,
           useFactory: () =>

@@ -5,6 +5,7 @@ export * from './lib/migrations';
 export * from './lib/migrator';
 export * from './lib/persistence.errors';
 export * from './lib/pg-pool';
+export * from './lib/postgres-unavailable';
 export * from './lib/migrate-database';
 export type { JsonObject, JsonPrimitive, JsonValue } from './lib/json';
 export * from './lib/model-registry.repository';
