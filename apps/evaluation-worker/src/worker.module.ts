@@ -8,6 +8,7 @@ import { datasetSourceProvider } from './evaluation/dataset-source.provider';
 import { EvaluateDatasetService } from './evaluation/evaluate-dataset.service';
 import { EvaluationProcessor } from './evaluation/evaluation.processor';
 import { PatientEvaluationRunRepository } from './evaluation/patient-run-repository';
+import { LiveLaneYield } from './evaluation/live-lane-yield';
 import { FineTuneService } from './fine-tune/fine-tune.service';
 import { HealthController } from './health/health.controller';
 import { WorkerState } from './health/worker-state';
@@ -49,6 +50,7 @@ export class WorkerModule {
             new InferenceClient({ redisUrl: config.redis.url, redisPrefix: config.redis.prefix, defaultTimeoutMs: config.evaluation.inferenceTimeoutMs, defaultLane: InferenceLane.Bulk }),
         },
         datasetSourceProvider,
+        LiveLaneYield,
         EvaluateDatasetService,
         EvaluationProcessor,
         FineTuneService,

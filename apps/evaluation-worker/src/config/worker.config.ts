@@ -21,6 +21,8 @@ export const workerEnvSchema = z.object({
   EVAL_LOCK_DURATION_MS: envInt(30_000, { min: 1_000, max: 3_600_000 }),
   EVAL_STALLED_INTERVAL_MS: envInt(30_000, { min: 1_000, max: 3_600_000 }),
   INFERENCE_TIMEOUT_MS: envInt(120_000, { min: 100, max: 3_600_000 }),
+  BULK_YIELD_LIVE_DEPTH: envInt(0, { min: 0, max: 1_000_000 }),
+  BULK_YIELD_MAX_WAIT_MS: envInt(60_000, { min: 0, max: 3_600_000 }),
   SHUTDOWN_GRACE_MS: envInt(30_000, { min: 0, max: 600_000 }),
   FINETUNED_MODELS_DIR: z.string().default('models/finetuned'),
   MLFLOW_TRACKING_URI: z.url({ error: 'must be a URL' }).optional(),
@@ -35,7 +37,16 @@ export interface WorkerConfig {
   databaseUrl: string;
   http: { port: number };
   datasets: { dir?: string; cacheDir: string; hubEndpoint: string; offline: boolean; maxSamples: number };
-  evaluation: { chunkSize: number; concurrency: number; lockDurationMs: number; stalledIntervalMs: number; inferenceTimeoutMs: number; shutdownGraceMs: number };
+  evaluation: {
+    chunkSize: number;
+    concurrency: number;
+    lockDurationMs: number;
+    stalledIntervalMs: number;
+    inferenceTimeoutMs: number;
+    shutdownGraceMs: number;
+    /** Before each bulk request: wait while the live lane holds more than maxLiveDepth requests, at most maxWaitMs (0: never wait). */
+    bulkYield: { maxLiveDepth: number; maxWaitMs: number };
+  };
   fineTune: { modelsDir: string; maxSamples: number };
   mlflow: { trackingUri?: string; token?: string; experimentName: string };
   workerId: string;
@@ -64,6 +75,7 @@ export const loadWorkerConfig = (environment: NodeJS.ProcessEnv): WorkerConfig =
       stalledIntervalMs: env.EVAL_STALLED_INTERVAL_MS,
       inferenceTimeoutMs: env.INFERENCE_TIMEOUT_MS,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+      bulkYield: { maxLiveDepth: env.BULK_YIELD_LIVE_DEPTH, maxWaitMs: env.BULK_YIELD_MAX_WAIT_MS },
     },
     fineTune: { modelsDir: resolve(env.FINETUNED_MODELS_DIR), maxSamples: 1_000_000 },
     mlflow: { trackingUri: env.MLFLOW_TRACKING_URI, token: env.MLFLOW_TRACKING_TOKEN, experimentName: env.MLFLOW_EXPERIMENT_NAME },

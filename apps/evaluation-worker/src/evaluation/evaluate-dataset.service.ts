@@ -7,6 +7,7 @@ import { EvaluationRunRepository } from '@sentiment-ops/persistence';
 import { WORKER_CONFIG, type WorkerConfig } from '../config/worker.config';
 import { WorkerTelemetry } from '../metrics/worker-telemetry';
 import { DATASET_SOURCE } from './dataset-source.provider';
+import { LiveLaneYield } from './live-lane-yield';
 
 /** Why a job ended without a result; permanent ones are not retried. */
 export class PermanentEvaluationError extends Error {
@@ -22,8 +23,9 @@ export interface JobHandle {
 
 /**
  * One evaluation: draw the sample, stream it through the inference service on the bulk lane in
- * chunks, score incrementally, store the result. A retry starts over and replaces the previous
- * attempt's result, so a run has exactly one result row whatever happens.
+ * chunks (each after yielding to queued live traffic), score incrementally, store the result. A
+ * retry starts over and replaces the previous attempt's result, so a run has exactly one result
+ * row whatever happens.
  */
 @Injectable()
 export class EvaluateDatasetService {
@@ -35,6 +37,7 @@ export class EvaluateDatasetService {
     private readonly runs: EvaluationRunRepository,
     private readonly inference: InferenceClient,
     private readonly telemetry: WorkerTelemetry,
+    private readonly liveLane: LiveLaneYield,
   ) {}
 
   async run(data: EvaluateDatasetJobData, job: JobHandle): Promise<EvaluationOutcome> {
@@ -60,6 +63,8 @@ export class EvaluateDatasetService {
     const { chunkSize, inferenceTimeoutMs } = this.config.evaluation;
     for (let offset = 0; offset < sample.rows.length; offset += chunkSize) {
       if (await this.isCancelled(runId)) return 'cancelled';
+      // Live traffic first: hold this chunk back while users' requests are queued.
+      if ((await this.liveLane.beforeBulkRequest(runId, () => this.isCancelled(runId))) === 'cancelled') return 'cancelled';
       const chunk = sample.rows.slice(offset, offset + chunkSize);
       const response = await this.inference
         .predict(
