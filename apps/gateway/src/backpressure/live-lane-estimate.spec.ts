@@ -73,6 +73,13 @@ describe('PerItemTimeEstimator', () => {
     expect(estimator.perItemMs(10)).toBeLessThan(2.2);
   });
 
+  it('is not thrown by one stalled call (a model loading): the next calls under load set it again', () => {
+    const estimator = new PerItemTimeEstimator();
+    estimator.observe(0, 0, 1, 10_000);
+    for (let t = 100; t <= 1_000; t += 100) estimator.observe(t, 9, 1, 20); // 2 ms per text
+    expect(estimator.perItemMs(1_000)).toBeLessThan(4);
+  });
+
   it('follows a change of throughput: older calls fade within seconds', () => {
     const estimator = new PerItemTimeEstimator();
     for (let t = 0; t < 1_000; t += 10) estimator.observe(t, 99, 1, 1_000); // 10 ms per text
@@ -89,7 +96,7 @@ describe('PerItemTimeEstimator', () => {
     estimator.observe(1, -1, 1, 50);
     estimator.observe(1, 0, 1, Number.NaN);
     expect(estimator.perItemMs(10 * 3_600_000)).toBeCloseTo(5, 10);
-    estimator.observe(10 * 3_600_000, 0, 1, 1);
-    expect(estimator.perItemMs(10 * 3_600_000)).toBeCloseTo(3, 10); // the past now weighs one text
+    estimator.observe(10 * 3_600_000, 0, 1, 1.25);
+    expect(estimator.perItemMs(10 * 3_600_000)).toBeCloseTo(2.5, 10); // the past now weighs one text: √(5 × 1.25)
   });
 });

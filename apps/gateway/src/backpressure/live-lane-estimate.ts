@@ -24,6 +24,7 @@ export type AdmissionVerdict =
 export const RETRY_AFTER_MAX_SECONDS = 60;
 // Older observations fade with this time constant, so the estimate follows replicas being added or lost.
 const DECAY_TAU_MS = 5_000;
+const MIN_PER_ITEM_MS = 0.001;
 
 export const estimatedWaitMs = (view: LiveLaneView): number | null => (view.perItemMs === null ? null : view.backlogItems * view.perItemMs);
 
@@ -65,36 +66,42 @@ export const judgeAdmission = (view: LiveLaneView, items: number, limits: LiveLa
 
 /**
  * Time per text at the replicas' recent throughput, from the gateway's own answered calls (Little's
- * law): a call that found `ahead` texts in the lane and carried `items` took about (ahead + items) × t.
- * Sums of durations and of texts decay with time and their ratio is the estimate, so calls made
- * under load (large `ahead`) outweigh calls into an idle lane, whose latency overstates the time per
- * text of a full batch. Calls that hit their deadline are left out: they say the replicas did not
- * answer, not how fast they work, and would keep the estimate high long after the replicas are back.
+ * law): a call that found `ahead` texts in the lane and carried `items` took about (ahead + items) × t,
+ * so each call gives t = duration / (ahead + items), weighing (ahead + items). The estimate is the
+ * weighted geometric mean of recent t, decaying with time:
+ * - calls made under load (large `ahead`) outweigh calls into an idle lane, whose latency overstates
+ *   the time per text of a full batch;
+ * - one stalled call (a model loading, a paused replica) cannot dominate it the way it would an
+ *   arithmetic mean, which would refuse traffic long after the stall;
+ * - calls that hit their deadline are left out: they say the replicas did not answer, not how fast
+ *   they work (the depth limit covers replicas that stop answering).
  */
 export class PerItemTimeEstimator {
-  private durationSum = 0;
-  private itemSum = 0;
+  private weight = 0;
+  private weightedLog = 0;
   private lastAt: number | null = null;
 
   observe(now: number, ahead: number, items: number, durationMs: number): void {
     if (!(items > 0) || !(durationMs >= 0) || !(ahead >= 0)) return;
     this.fade(now);
-    this.durationSum += durationMs;
-    this.itemSum += ahead + items;
+    const weight = ahead + items;
+    // Sub-microsecond durations (clock granularity) would send the logarithm to minus infinity.
+    this.weightedLog += weight * Math.log(Math.max(durationMs / weight, MIN_PER_ITEM_MS));
+    this.weight += weight;
   }
 
   perItemMs(now: number): number | null {
     this.fade(now);
-    return this.itemSum > 0 ? this.durationSum / this.itemSum : null;
+    return this.weight > 0 ? Math.exp(this.weightedLog / this.weight) : null;
   }
 
   private fade(now: number): void {
-    if (this.lastAt !== null && now > this.lastAt && this.itemSum > 0) {
-      // Fading keeps the ratio and only lowers the weight of the past against new calls; after a
+    if (this.lastAt !== null && now > this.lastAt && this.weight > 0) {
+      // Fading keeps the mean and only lowers the weight of the past against new calls; after a
       // long idle spell the past still weighs one text, so the last estimate is kept, not lost.
-      const keep = Math.max(Math.exp(-(now - this.lastAt) / DECAY_TAU_MS), Math.min(1, 1 / this.itemSum));
-      this.durationSum *= keep;
-      this.itemSum *= keep;
+      const keep = Math.max(Math.exp(-(now - this.lastAt) / DECAY_TAU_MS), Math.min(1, 1 / this.weight));
+      this.weightedLog *= keep;
+      this.weight *= keep;
     }
     this.lastAt = Math.max(now, this.lastAt ?? now);
   }
