@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, dirname } from 'node:path';
 import { Client } from 'pg';
 import type { EvaluationRun } from '@sentiment-ops/contracts';
 import {
@@ -75,7 +75,7 @@ describe('evaluations (gateway + worker + inference, Redis + Postgres)', () => {
     await migrateDatabase(database.url);
     datasetsDir = mkdtempSync(join(tmpdir(), 'datasets-'));
     writeDataset(datasetsDir, 600);
-    replica = await startInferenceReplica({ REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, MODEL_ID: model, HF_HUB_OFFLINE: '1', INTRA_OP_THREADS: '1' });
+    replica = await startInferenceReplica({ REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, MODEL_ID: model, HF_HUB_OFFLINE: '1', INTRA_OP_THREADS: '1', MODEL_FOLDERS: [tmpdir(), dirname(model)].join(',') });
     // Status polling exceeds a minute's worth of requests: rate limits and quotas have their own spec.
     gateway = await startGateway(
       { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, DATABASE_URL: database.url, MAX_EVAL_SAMPLES: '1000', API_KEYS: TEST_API_KEYS, RATE_LIMIT_PER_KEY_PER_MINUTE: '0' },

@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, dirname } from 'node:path';
 import { createPgPool, migrateDatabase, ModelRegistryRepository } from '@sentiment-ops/persistence';
 import {
   buildTinyModelInto,
@@ -40,7 +40,7 @@ describe('model registry (gateway + inference, Postgres)', () => {
       const info = await buildTinyModelInto(join(work, `v${seed}`), { seed });
       versions.push({ uri: info.dir });
     }
-    replica = await startInferenceReplica({ REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, MODEL_ID: model, HF_HUB_OFFLINE: '1', INTRA_OP_THREADS: '1', MAX_LOADED_MODELS: '4' });
+    replica = await startInferenceReplica({ REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, MODEL_ID: model, HF_HUB_OFFLINE: '1', INTRA_OP_THREADS: '1', MAX_LOADED_MODELS: '4', MODEL_FOLDERS: [tmpdir(), dirname(model)].join(',') });
     // Status polling and the load test exceed a minute's worth of requests: rate limits have their own spec.
     gateway = await startGateway({ REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, DATABASE_URL: database.url, API_KEYS: TEST_API_KEYS, RATE_LIMIT_PER_KEY_PER_MINUTE: '0' }, { apiKey: TEST_KEYS.operator });
   }, 120_000);

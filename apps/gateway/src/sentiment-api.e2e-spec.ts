@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, dirname } from 'node:path';
 import { buildTinyModelInto, deleteKeys, ensureTinyModel, startInferenceReplica, TEST_REDIS_URL, uniquePrefix, type InferenceReplica } from '@sentiment-ops/testing';
 import type { SentimentResponseDto } from '@sentiment-ops/contracts';
 import { startGateway, TEST_API_KEYS, TEST_KEYS, type RunningGateway } from './test/gateway-harness';
@@ -14,7 +14,7 @@ describe('sentiment API (gateway + one inference replica)', () => {
 
   beforeAll(async () => {
     const model = await ensureTinyModel();
-    replica = await startInferenceReplica({ REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, MODEL_ID: model, MODEL_DTYPE: 'fp32', HF_HUB_OFFLINE: '1', INTRA_OP_THREADS: '1' });
+    replica = await startInferenceReplica({ REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, MODEL_ID: model, MODEL_DTYPE: 'fp32', HF_HUB_OFFLINE: '1', INTRA_OP_THREADS: '1', MODEL_FOLDERS: [tmpdir(), dirname(model)].join(',') });
     gateway = await startGateway({ REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, INFERENCE_TIMEOUT_MS: '10000', HTTP_BODY_LIMIT: '1mb', API_KEYS: TEST_API_KEYS }, { apiKey: TEST_KEYS.predict });
   }, 90_000);
 

@@ -33,6 +33,7 @@ export const inferenceEnvSchema = z.object({
   MODEL_REGISTRY: z.string().optional(),
   MODEL_REGISTRY_FILE: z.string().optional(),
   MODELS_CACHE_DIR: z.string().default('models/cache'),
+  MODEL_FOLDERS: z.string().min(1).default('models'),
   HF_HUB_OFFLINE: envBoolean(false),
   HF_ENDPOINT: z.url({ error: 'must be a URL' }).optional(),
   MAX_LOADED_MODELS: envInt(2, { min: 0, max: 16 }),
@@ -66,6 +67,8 @@ export interface InferenceConfig {
     dtype: (typeof MODEL_DTYPES)[number];
     registry: ModelRegistry;
     cacheDir: string;
+    /** Folders a request may name as its model (registry entries and MODEL_ID are trusted as configured). */
+    allowedFolders: string[];
     offline: boolean;
     hubEndpoint?: string;
     maxLoadedModels: number;
@@ -108,6 +111,10 @@ export const loadInferenceConfig = (environment: NodeJS.ProcessEnv): InferenceCo
       dtype: env.MODEL_DTYPE,
       registry: readRegistry(env),
       cacheDir: resolve(env.MODELS_CACHE_DIR),
+      allowedFolders: env.MODEL_FOLDERS.split(',')
+        .map((folder) => folder.trim())
+        .filter(Boolean)
+        .map((folder) => resolve(folder)),
       offline: env.HF_HUB_OFFLINE,
       hubEndpoint: env.HF_ENDPOINT,
       maxLoadedModels: env.MAX_LOADED_MODELS,

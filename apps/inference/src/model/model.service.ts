@@ -31,6 +31,7 @@ export class ModelService implements OnApplicationShutdown {
       defaultModel: model.id,
       defaultDtype: model.dtype,
       maxExtraModels: model.maxLoadedModels,
+      allowedFolders: model.allowedFolders,
       load: (spec) => this.load(spec),
     });
   }

@@ -7,6 +7,8 @@ export interface ModelPoolOptions {
   defaultDtype: ModelDtype;
   /** Models kept loaded besides the default one (least recently used ones are unloaded). */
   maxExtraModels: number;
+  /** Folders clients may name directly; the default model and registry entries are trusted. */
+  allowedFolders?: readonly string[];
   load: (spec: ResolvedModelSpec) => Promise<ModelRuntime>;
 }
 
@@ -36,8 +38,10 @@ export class ModelPool {
     return this.defaultRuntime;
   }
 
+  /** What a client's `name` refers to (folders only under `allowedFolders`, except the configured default). */
   resolve(name: string): ResolvedModelSpec {
-    return resolveModelSpec(name, this.options.registry, { defaultDtype: this.options.defaultDtype });
+    const allowedFolders = name === this.options.defaultModel ? undefined : this.options.allowedFolders;
+    return resolveModelSpec(name, this.options.registry, { defaultDtype: this.options.defaultDtype, allowedFolders });
   }
 
   /** The runtime for `name` (default model when absent); throws MODEL_NOT_FOUND for unknown names. */

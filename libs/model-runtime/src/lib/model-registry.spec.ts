@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateModelFolder } from './model-folder';
@@ -62,5 +62,31 @@ describe('validateModelFolder', () => {
     writeFileSync(join(dir, 'config.json'), '{oops');
     expect(() => validateModelFolder(dir, 'q8')).toThrow(/config\.json is not valid JSON/);
     expect(() => validateModelFolder(join(dir, 'nope'), 'q8')).toThrow(/does not exist/);
+  });
+});
+
+describe('folders a caller may name', () => {
+  const root = mkdtempSync(join(tmpdir(), 'allowed-models-'));
+  const allowed = join(root, 'models');
+  const outside = join(root, 'elsewhere');
+  mkdirSync(join(allowed, 'finetuned', 'mine'), { recursive: true });
+  mkdirSync(outside, { recursive: true });
+  symlinkSync(outside, join(allowed, 'escape'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  const resolveAs = (name: string) => resolveModelSpec(name, { registered: { source: outside, revision: 'local' } }, { defaultDtype: 'q8', allowedFolders: [allowed] });
+
+  it('accepts folders under the allowed roots', () => {
+    expect(resolveAs(join(allowed, 'finetuned', 'mine'))).toMatchObject({ kind: 'local', location: join(allowed, 'finetuned', 'mine') });
+  });
+
+  it('refuses other folders, symlinks out of the roots and traversal, with the same answer as an unknown name', () => {
+    for (const name of [outside, '/etc', join(allowed, 'escape'), join(allowed, '..', 'elsewhere'), '/proc/self']) {
+      expect(() => resolveAs(name)).toThrow(/unknown model .*not a registered name, a hub id or a folder under the model folders/);
+    }
+  });
+
+  it('still trusts registry entries, wherever their folder is', () => {
+    expect(resolveAs('registered')).toMatchObject({ kind: 'local', location: outside });
   });
 });

@@ -1,5 +1,5 @@
-import { existsSync, statSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { SENTIMENT_LABELS } from '@sentiment-ops/contracts';
 import { ModelRuntimeError } from './model-runtime.errors';
@@ -76,10 +76,25 @@ const resolveSource = (source: string, cwd: string): Pick<ResolvedModelSpec, 'ki
  * Resolves what a client asked for (a registered name, a local folder or a hub id) to a
  * loadable model. Unknown names fail here, before anything is loaded.
  */
+/** Whether `folder` (symlinks resolved) lies inside one of `roots`. */
+export const isInsideFolders = (folder: string, roots: readonly string[]): boolean => {
+  const real = (path: string): string => (existsSync(path) ? realpathSync(path) : resolve(path));
+  const target = real(folder);
+  return roots.some((root) => {
+    const fromRoot = relative(real(root), target);
+    return fromRoot === '' || (!fromRoot.startsWith('..') && !isAbsolute(fromRoot));
+  });
+};
+
 export const resolveModelSpec = (
   requested: string,
   registry: ModelRegistry,
-  options: { defaultDtype: ModelDtype; cwd?: string },
+  options: {
+    defaultDtype: ModelDtype;
+    cwd?: string;
+    /** Folders a caller may name directly (registry entries are trusted); absent: any folder. */
+    allowedFolders?: readonly string[];
+  },
 ): ResolvedModelSpec => {
   const cwd = options.cwd ?? process.cwd();
   const entry = registry[requested];
@@ -95,6 +110,10 @@ export const resolveModelSpec = (
       'MODEL_NOT_FOUND',
       `unknown model "${requested}": not a registered name (${Object.keys(registry).join(', ') || 'none'}), a folder or a hub id`,
     );
+  }
+  // A caller must not make a replica read arbitrary paths (or learn which exist): same answer for all.
+  if (source.kind === 'local' && options.allowedFolders && !isInsideFolders(source.location, options.allowedFolders)) {
+    throw new ModelRuntimeError('MODEL_NOT_FOUND', `unknown model "${requested}": not a registered name, a hub id or a folder under the model folders`);
   }
   return { name: requested, ...source, revision: 'main', dtype: source.kind === 'local' ? availableDtype(source.location, options.defaultDtype) : options.defaultDtype };
 };
