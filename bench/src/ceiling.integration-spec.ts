@@ -23,6 +23,8 @@ describe('measureCeiling on the tiny fixture model', () => {
       expect(point.meanTokens).toBeGreaterThan(2); // <s> … </s> around every text
       expect(point.itemsPerSec).toBeGreaterThan(0);
       expect(point.achievedGflops).toBeGreaterThan(0);
+      expect(point.tokenizeShare).toBeGreaterThan(0);
+      expect(point.tokenizeShare).toBeLessThan(1);
     }
     expect(result.best.itemsPerSec).toBe(Math.max(...result.points.map((point) => point.itemsPerSec)));
     expect(result.referencePredictions).toHaveLength(texts.length);

@@ -45,6 +45,8 @@ export interface CeilingPoint {
   /** Time of one call of `batchSize` items (median). */
   callP50Ms: number;
   meanTokens: number;
+  /** Share of the call spent preprocessing and tokenising. */
+  tokenizeShare: number;
   /** Useful model FLOPs per second (real token counts, no padding), when a FLOP counter is given. */
   achievedGflops?: number;
 }
@@ -104,11 +106,12 @@ export const measureCeiling = async (options: CeilingOptions): Promise<CeilingRe
       let items = 0;
       let tokens = 0;
       let flops = 0;
+      let tokenizeMs = 0;
       const started = performance.now();
       while (performance.now() - started < options.secondsPerPoint * 1000 || callMs.length < 3) {
         const texts = cycle.take(batchSize);
         const callStarted = performance.now();
-        const predictions = await runtime.predict(texts);
+        const predictions = await runtime.predict(texts, (stats) => (tokenizeMs += stats.tokenizeMs ?? 0));
         callMs.push(performance.now() - callStarted);
         items += predictions.length;
         for (const prediction of predictions) {
@@ -124,6 +127,7 @@ export const measureCeiling = async (options: CeilingOptions): Promise<CeilingRe
         itemsPerSec: items / seconds,
         callP50Ms: percentile(callMs, 50),
         meanTokens: tokens / items,
+        tokenizeShare: tokenizeMs / (seconds * 1000),
         achievedGflops: options.flopsForSequence ? flops / seconds / 1e9 : undefined,
       });
     }

@@ -13,6 +13,7 @@ import { probeMatMulShapes } from './hardware/matmul-probe';
 import { BENCH_USAGE, BenchUsageError, parseBenchArgs, type BenchOptions } from './options';
 import { evaluateTargets, renderMarkdown, slopeMbPerMinute, type BenchReport, type PhaseResult, type SoakResult } from './report';
 import { runSweep } from './sweep';
+import { measureWireJsonMicros } from './wire';
 import { BenchProcess, freePort } from './stack/services';
 import { BenchStack, deletePrefix } from './stack/stack-runner';
 import { RssSampler } from './stack/process-stats';
@@ -163,6 +164,7 @@ async function main(argv: string[]): Promise<number> {
       weightFlopsPerToken: flops.weightFlopsPerToken,
     },
     hardware: { limits },
+    wireJsonMicrosPerText: measureWireJsonMicros(texts),
     ceiling,
     quantization,
     ours: [],

@@ -36,6 +36,8 @@ export interface BenchReport {
   machine: { cpu: string; cores: number; memoryGiB: number; node: string; onnxruntime: string; transformers: string; os: string };
   model: { dir: string; dtype: 'q8' | 'fp32'; fileBytes: number; fileBytesByDtype: Record<string, number>; weightFlopsPerToken: number };
   hardware: { limits: MatMulLimit[] };
+  /** JSON encode + decode of one text's request and reply between gateway and replica, µs. */
+  wireJsonMicrosPerText?: number;
   ceiling: Partial<Record<'q8' | 'fp32', CeilingResult>>;
   ours: PhaseResult[];
   peer: PhaseResult[];
@@ -138,14 +140,22 @@ export const renderMarkdown = (report: BenchReport): string => {
           fmt(p.itemsPerSec),
           fmt(p.callP50Ms),
           fmt(p.meanTokens),
+          `${fmt(p.tokenizeShare * 100)} %`,
           fmt(p.achievedGflops),
           p === result.best ? 'best' : '',
         ])
       : [],
   );
+  const servedBest = report.ceiling[report.model.dtype]?.best;
+  const wire =
+    report.wireJsonMicrosPerText === undefined || !servedBest
+      ? ''
+      : `\n\nJSON between gateway and replica (request and reply, encoded and decoded): ${fmt(report.wireJsonMicrosPerText)} µs per text, ` +
+        `${fmt((report.wireJsonMicrosPerText / 1000 / (1000 / servedBest.itemsPerSec)) * 100, 2)} % of the best compute time per text.`;
   sections.push(
     '### Ceiling: the runtime in-process (no HTTP, no Redis)\n\n' +
-      table(['dtype', 'items per call', 'items/s', 'call p50 ms', 'tokens/item', 'achieved GFLOP/s', ''], ceilingRows),
+      table(['dtype', 'items per call', 'items/s', 'call p50 ms', 'tokens/item', 'tokenising', 'achieved GFLOP/s', ''], ceilingRows) +
+      wire,
   );
   const header = ['server', 'concurrency', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'items/model call', 'server RSS', 'loop lag p99 ms (gw / inf)'];
   sections.push('### Full stack vs the naive peer\n\n' + table(header, [...phaseRows('ours', report.ours), ...phaseRows('peer', report.peer)]));

@@ -6,6 +6,8 @@ export interface PredictStats {
   subBatches: number[];
   tokens: number;
   computeMs: number;
+  /** Part of computeMs spent preprocessing and tokenising, when the runtime measures it. */
+  tokenizeMs?: number;
 }
 
 /**

@@ -118,6 +118,7 @@ export class TransformerModelRuntime implements ModelRuntime {
       return_tensor: false,
     }) as unknown as { input_ids: number[][] };
     const ids = restoreEndTokens(encoded.input_ids, this.descriptor.maxLength, this.tokenizer.sep_token_id ?? this.tokenizer.eos_token_id);
+    const tokenizeMs = performance.now() - started;
     const plan = planSubBatches(
       ids.map((row) => row.length),
       this.options,
@@ -138,6 +139,7 @@ export class TransformerModelRuntime implements ModelRuntime {
       subBatches: plan.map((indices) => indices.length),
       tokens: ids.reduce((sum, row) => sum + row.length, 0),
       computeMs: performance.now() - started,
+      tokenizeMs,
     });
     return predictions;
   }
