@@ -10,6 +10,7 @@ import { runScenario, scenarioSlug, type Scenario } from './scenarios/harness';
 import { postgresOutage } from './scenarios/dependency-faults';
 import { baseline, redisCrash, redisRestart, replicaKill } from './scenarios/inference-faults';
 import { gatewaySigterm, replicaSigterm, workerKill, workerSigterm } from './scenarios/process-faults';
+import { ChaosStack } from './stack/chaos-stack';
 import { writeChaosDataset } from './stack/services';
 
 const SCENARIOS: Scenario[] = [baseline, replicaKill, redisRestart, redisCrash, postgresOutage, workerKill, replicaSigterm, workerSigterm, gatewaySigterm];
@@ -51,6 +52,13 @@ async function main(argv: string[]): Promise<number> {
   const failed = results.filter((r) => !passed(r)).length;
   console.log(`chaos: ${results.length - failed} passed, ${failed} failed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return failed === 0 ? 0 : 1;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`chaos: ${signal}, stopping every process the suite started`);
+    void ChaosStack.killEverything().finally(() => process.exit(130));
+  });
 }
 
 main(process.argv.slice(2)).then(

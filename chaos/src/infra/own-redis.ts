@@ -49,6 +49,11 @@ export class OwnRedis {
     this.child = undefined;
   }
 
+  /** Synchronous last resort (the runner is being interrupted). */
+  kill(): void {
+    this.child?.kill('SIGKILL');
+  }
+
   async stop(): Promise<void> {
     await this.halt('crash');
     rmSync(this.dir, { recursive: true, force: true });

@@ -2,6 +2,9 @@ import { Redis } from 'ioredis';
 import { INFERENCE_SERVICE } from '@sentiment-ops/contracts';
 import { streamKeys } from '@sentiment-ops/redis-rpc';
 
+// The default RPC client id ends with `-<pid>-<random>` (redis-rpc's uniqueInstanceName).
+const CLIENT_PID = /-(\d+)-[0-9a-f]{8}$/;
+
 interface ReplyTotals {
   /** Final replies (the one published with the XACK). */
   requests: number;
@@ -56,11 +59,11 @@ export class ReplyLedger {
     return this.byReplica.get(replicaId) ?? { requests: 0, items: 0 };
   }
 
-  /** Totals of the replies sent to callers whose client id contains `fragment` (e.g. `-<pid>-`). */
-  callers(fragment: string): ReplyTotals {
+  /** Totals of the replies sent to the RPC clients of process `pid` (client ids are `<host>-<pid>-<8 hex>`). */
+  callersIn(pid: number): ReplyTotals {
     const total = { requests: 0, items: 0 };
     for (const [channel, totals] of this.byChannel) {
-      if (!channel.includes(fragment)) continue;
+      if (CLIENT_PID.exec(channel)?.[1] !== String(pid)) continue;
       total.requests += totals.requests;
       total.items += totals.items;
     }

@@ -62,7 +62,7 @@ export const checkEvaluation = async (stack: ChaosStack, recorder: ScenarioRecor
     `SELECT (SELECT count(*)::int FROM evaluation_runs WHERE id = $1) AS runs, (SELECT count(*)::int FROM evaluation_class_metrics WHERE run_id = $1) AS classes`,
     [runId],
   );
-  const bulkTexts = stack.processes.filter((p) => p.role === 'worker').reduce((total, worker) => total + stack.ledger.callers(stack.clientFragment(worker)).items, 0);
+  const bulkTexts = stack.processes.filter((p) => p.role === 'worker').reduce((total, worker) => total + stack.repliesTo(worker).items, 0);
   const passes = Math.floor(bulkTexts / samples);
   const extra = Math.max(0, rows.runs - 1) + Math.max(0, rows.classes - 3) / 3 + Math.max(0, passes - 1);
   recorder.duplicated += extra;

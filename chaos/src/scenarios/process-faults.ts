@@ -14,7 +14,7 @@ const allOk = (records: { outcome: { kind: string; status?: number } }[]): boole
 
 /** The worker whose inference client has received bulk replies: the one running the evaluation. */
 const evaluatingWorker = (stack: ChaosStack): TrackedProcess | undefined =>
-  stack.running('worker').find((worker) => stack.ledger.callers(stack.clientFragment(worker)).items > 0);
+  stack.running('worker').find((worker) => stack.repliesTo(worker).items > 0);
 
 export const workerKill: Scenario = {
   name: 'worker SIGKILL',

@@ -42,13 +42,12 @@ export interface ProcessExit {
   ms: number;
 }
 
-const pid = (service: ServiceProcess): number => service.child.pid ?? -1;
-
 /**
  * One scenario's world: its own redis-server, its own database reached through a TCP proxy, a
  * gateway, inference replicas and evaluation workers as real processes, and the reply ledger.
  */
 export class ChaosStack {
+  private static readonly live = new Set<ChaosStack>();
   readonly processes: TrackedProcess[] = [];
   private replicaCount = 0;
   private workerCount = 0;
@@ -72,6 +71,7 @@ export class ChaosStack {
     const prefix = uniquePrefix(`chaos-${spec.label}`);
     const ledger = await ReplyLedger.start(redis.url, prefix);
     const stack = new ChaosStack(spec, fixtures, redis, database, postgresProxy, prefix, ledger);
+    ChaosStack.live.add(stack);
     try {
       await Promise.all([...Array.from({ length: spec.replicas }, () => stack.addReplica()), ...Array.from({ length: spec.workers }, () => stack.addWorker())]);
       await stack.startGateway();
@@ -80,6 +80,17 @@ export class ChaosStack {
       throw error;
     }
     return stack;
+  }
+
+  /** When the runner itself is interrupted: no process it started may outlive it; databases are dropped if that is quick. */
+  static async killEverything(): Promise<void> {
+    const stacks = [...ChaosStack.live];
+    for (const stack of stacks) {
+      for (const { service } of stack.processes) service.child.kill('SIGKILL');
+      stack.redis.kill();
+    }
+    const drops = Promise.all(stacks.map((stack) => stack.database.drop().catch(() => undefined)));
+    await Promise.race([drops, new Promise((resolve) => setTimeout(resolve, 3_000))]);
   }
 
   /** Services reach Postgres only through the proxy. */
@@ -207,9 +218,9 @@ export class ChaosStack {
     }
   }
 
-  /** The pid fragment of a process's RPC client id (`<host>-<pid>-<random>`), to find its replies in the ledger. */
-  clientFragment(target: TrackedProcess): string {
-    return `-${pid(target.service)}-`;
+  /** Replies the ledger saw for the RPC clients of one process (e.g. a worker's bulk requests). */
+  repliesTo(target: TrackedProcess): { requests: number; items: number } {
+    return this.ledger.callersIn(target.service.child.pid ?? -1);
   }
 
   /**
@@ -217,6 +228,7 @@ export class ChaosStack {
    * proxy and database. Returns how each process ended.
    */
   async stop(): Promise<ProcessExit[]> {
+    ChaosStack.live.delete(this);
     const exits: ProcessExit[] = [];
     // The gateway first (no new work), then workers, then replicas (they answer what is left).
     for (const role of ['gateway', 'worker', 'inference'] as const) {
