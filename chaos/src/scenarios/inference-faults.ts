@@ -23,7 +23,7 @@ export const baseline: Scenario = {
 
 export const replicaKill: Scenario = {
   name: 'replica SIGKILL',
-  fault: 'under load, replica-1 is frozen (SIGSTOP) until it holds delivered entries, then SIGKILLed; replica-2 must reclaim and answer them before the deadline',
+  fault: 'under load, one of 2 replicas is frozen (SIGSTOP) until it holds delivered entries, then SIGKILLed; the other must reclaim and answer them before the deadline',
   stack: { replicas: 2, workers: 0 },
   async body(stack, recorder) {
     const load = stack.load('replica-kill');

@@ -36,7 +36,7 @@ export const workerKill: Scenario = {
 
 export const replicaSigterm: Scenario = {
   name: 'SIGTERM inference replica',
-  fault: 'under load, replica-1 is frozen until it holds entries, then gets SIGTERM (and SIGCONT); it must stop reading, answer what it holds and exit 0 within SHUTDOWN_GRACE_MS',
+  fault: 'under load, one of 2 replicas is frozen until it holds entries, then gets SIGTERM (and SIGCONT); it must stop reading, answer what it holds and exit 0 within SHUTDOWN_GRACE_MS',
   stack: { replicas: 2, workers: 0 },
   async body(stack, recorder) {
     const load = stack.load('replica-sigterm');
