@@ -199,9 +199,9 @@ async function main(argv: string[]): Promise<number> {
         oneReplica,
         twoReplicas,
         note:
-          `1 replica with ${options.threads} intra-op threads vs 2 replicas with ${Math.max(1, Math.floor(options.threads / 2))} each, on ${cpus().length} cores: ` +
-          'both use the same cores, so this measures the overhead of spreading work over replicas (memory doubles, Redis fan-out), not a speed-up. ' +
-          'Replicas add throughput when they run on more cores or more machines.',
+          `1 replica with ${options.threads} intra-op threads vs 2 replicas with ${Math.max(1, Math.floor(options.threads / 2))} each, on the same ${cpus().length} cores: ` +
+          'no hardware is added, so the difference is how well each layout uses the cores (one multi-threaded session vs single-threaded ones), at twice the memory. ' +
+          'Replicas add capacity when they run on more cores or machines.',
       };
     }
   } finally {

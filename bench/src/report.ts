@@ -45,7 +45,7 @@ export interface BenchReport {
   soak?: SoakResult;
   /** q8 against fp32 on the same texts (the fixture's labels mean nothing; agreement does). */
   quantization?: PredictionAgreement;
-  sweep?: { name: string; value: string; itemsPerSec: number; rssBytes?: number }[];
+  sweep?: { name: string; value: string; itemsPerSec: number }[];
   targets: Target[];
   durationSeconds: number;
 }
@@ -142,7 +142,7 @@ export const renderMarkdown = (report: BenchReport): string => {
           fmt(p.meanTokens),
           `${fmt(p.tokenizeShare * 100)} %`,
           fmt(p.achievedGflops),
-          p === result.best ? 'best' : '',
+          p.batchSize === result.best.batchSize ? 'best' : '',
         ])
       : [],
   );
@@ -182,8 +182,8 @@ export const renderMarkdown = (report: BenchReport): string => {
   }
   if (report.sweep?.length) {
     sections.push(
-      '### Runtime settings sweep (items/s, in-process, 32 items per call)\n\n' +
-        table(['setting', 'value', 'items/s', 'RSS after load'], report.sweep.map((row) => [row.name, row.value, fmt(row.itemsPerSec), mb(row.rssBytes)])),
+      '### Runtime settings sweep (items/s, in-process, 32 items per call; one setting changed at a time from the defaults)\n\n' +
+        table(['setting', 'value', 'items/s'], report.sweep.map((row) => [row.name, row.value, fmt(row.itemsPerSec)])),
     );
   }
   return sections.join('\n\n') + '\n';

@@ -1,14 +1,11 @@
 import { spawn } from 'node:child_process';
 import { RUNTIME_DEFAULTS } from '@sentiment-ops/model-runtime';
 import { measureCeiling, servedSettings, type RuntimeSettings } from './ceiling';
-import { readProcessMemory } from './stack/process-stats';
 
 export interface SweepRow {
   name: string;
   value: string;
   itemsPerSec: number;
-  /** RSS of this process after the point (loads are sequential, so a rough figure). */
-  rssBytes?: number;
 }
 
 export interface SweepOptions {
@@ -51,7 +48,7 @@ export const runSweep = async (options: SweepOptions): Promise<SweepRow[]> => {
       batchSizes: [options.itemsPerCall ?? 32],
       secondsPerPoint: options.secondsPerPoint,
     }).finally(() => neighbour?.kill('SIGKILL'));
-    const row = { name: variant.name, value: variant.value, itemsPerSec: result.best.itemsPerSec, rssBytes: readProcessMemory(process.pid)?.rssBytes };
+    const row = { name: variant.name, value: variant.value, itemsPerSec: result.best.itemsPerSec };
     rows.push(row);
     options.onRow?.(row);
   }
