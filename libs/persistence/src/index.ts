@@ -9,6 +9,7 @@ export * from './lib/postgres-unavailable';
 export * from './lib/migrate-database';
 export type { JsonObject, JsonPrimitive, JsonValue } from './lib/json';
 export * from './lib/model-registry.repository';
+export * from './lib/prediction-log.repository';
 // Row shapes and mappers stay internal; the rest is the registry's public vocabulary.
 export {
   MODEL_ALIAS_PATTERN,

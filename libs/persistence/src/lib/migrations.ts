@@ -157,6 +157,30 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX evaluation_runs_owner_idx ON evaluation_runs (owner_key, created_at DESC) WHERE owner_key IS NOT NULL;
     `,
   },
+  {
+    id: 5,
+    name: 'create_prediction_log',
+    sql: `
+      -- A sample of live predictions for drift reports; the text only when PREDICTION_LOG_TEXT=true.
+      CREATE TABLE prediction_log (
+        id            bigserial PRIMARY KEY,
+        created_at    timestamptz NOT NULL DEFAULT now(),
+        model         text NOT NULL,
+        model_version text NOT NULL,
+        text_length   integer NOT NULL CHECK (text_length >= 0), -- code points
+        label         text NOT NULL CHECK (label IN ('negative', 'neutral', 'positive')),
+        confidence    real NOT NULL,
+        p_negative    real NOT NULL,
+        p_neutral     real NOT NULL,
+        p_positive    real NOT NULL,
+        text          text
+      );
+
+      -- Drift reads go by time window, overall or for one model; retention deletes by age.
+      CREATE INDEX prediction_log_created_at_idx ON prediction_log (created_at);
+      CREATE INDEX prediction_log_model_created_at_idx ON prediction_log (model, created_at);
+    `,
+  },
 ];
 
 /** How a migration is named in logs and in `runMigrations`' result, e.g. `0001_create_evaluation_runs`. */
