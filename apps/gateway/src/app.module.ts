@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { ApiKeyRepository, createPgPool, EvaluationRunRepository, ModelRegistryRepository, TrainingRunRepository } from '@sentiment-ops/persistence';
+import { ApiKeyRepository, createPgPool, EvaluationRunRepository, ModelRegistryRepository, PredictionLogRepository, TrainingRunRepository } from '@sentiment-ops/persistence';
 import { AccessGuard } from './auth/access.guard';
 import { liveLaneBudgetProvider } from './backpressure/live-lane-budget.provider';
 import { ApiKeyStore } from './auth/api-key.store';
@@ -28,6 +28,8 @@ import { inferenceClientProvider } from './inference/inference-client.provider';
 import { InferenceClientLifecycle } from './inference/inference-client.lifecycle';
 import { GatewayTelemetry } from './metrics/gateway-telemetry';
 import { MetricsController } from './metrics/metrics.controller';
+import { PREDICTION_LOG_RANDOM, PredictionLogWriter } from './prediction-log/prediction-log.writer';
+import { PredictionLogRetention } from './prediction-log/prediction-log.retention';
 import { SentimentController } from './sentiment/sentiment.controller';
 import { SentimentService } from './sentiment/sentiment.service';
 import { UiController } from './ui/ui.controller';
@@ -64,6 +66,10 @@ export class AppModule {
         { provide: ApiKeyRepository, inject: [PG_POOL], useFactory: (pool: Pool) => new ApiKeyRepository(pool) },
         ApiKeyStore,
         ApiKeysService,
+        { provide: PredictionLogRepository, inject: [PG_POOL], useFactory: (pool: Pool) => new PredictionLogRepository(pool) },
+        { provide: PREDICTION_LOG_RANDOM, useValue: Math.random },
+        PredictionLogWriter,
+        PredictionLogRetention,
         RateLimitStore,
         RequestRateLimiter,
         ModelPreloadPublisher,

@@ -6,3 +6,4 @@ export * from './lib/rpc.metrics';
 export * from './lib/evaluation.metrics';
 export * from './lib/security.metrics';
 export * from './lib/backpressure.metrics';
+export * from './lib/prediction-log.metrics';

@@ -72,3 +72,19 @@ describe('gateway config: access control and abuse limits', () => {
     ]);
   });
 });
+
+describe('gateway config: prediction log', () => {
+  it('samples 10 % without texts by default, flushing every second or 500 rows, keeping 30 days and 1,000,000 rows', () => {
+    expect(loadGatewayConfig({}).predictionLog).toEqual({ sampleRate: 0.1, storeText: false, flushMs: 1000, batchSize: 500, maxBuffer: 10_000, retentionDays: 30, maxRows: 1_000_000 });
+    expect(loadGatewayConfig({ PREDICTION_LOG_SAMPLE_RATE: '0', PREDICTION_LOG_TEXT: 'true' }).predictionLog).toMatchObject({ sampleRate: 0, storeText: true });
+  });
+
+  it('names invalid prediction log variables', () => {
+    expect(problemsOf({ PREDICTION_LOG_SAMPLE_RATE: '1.5', PREDICTION_LOG_TEXT: 'sometimes', PREDICTION_LOG_BATCH_SIZE: '100000', PREDICTION_LOG_MAX_ROWS: '-1' }).sort()).toEqual([
+      'PREDICTION_LOG_BATCH_SIZE: must be at most 6553',
+      'PREDICTION_LOG_MAX_ROWS: must be at least 0',
+      'PREDICTION_LOG_SAMPLE_RATE: must be a fraction between 0 (off) and 1 (every text)',
+      'PREDICTION_LOG_TEXT: must be true or false (or 1/0)',
+    ]);
+  });
+});

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigValidationError, envBoolean, envInt, envLogFormat, envPort, envRedisPrefix, envRedisUrl, parseEnv } from '@sentiment-ops/config';
 import { API_KEY_NAME_PATTERN, API_KEY_ROLES, SENTIMENT_LIMITS, type ApiKeyRole } from '@sentiment-ops/contracts';
+import { PREDICTION_LOG_MAX_INSERT_ROWS } from '@sentiment-ops/persistence';
 import { hashSecret } from '../auth/api-key-crypto';
 
 /** An API key from the API_KEYS variable: its secret is hashed at boot and only the hash is kept. */
@@ -113,6 +114,18 @@ export const gatewayEnvSchema = z.object({
   }),
   // Default: half of INFERENCE_TIMEOUT_MS (a request admitted then still has half its deadline to be computed).
   LIVE_QUEUE_MAX_WAIT_MS: z.coerce.number({ error: 'must be a whole number' }).int({ error: 'must be a whole number' }).min(0, { error: 'must be at least 0' }).optional(),
+  PREDICTION_LOG_SAMPLE_RATE: z.coerce
+    .number({ error: 'must be a number' })
+    .min(0, { error: 'must be a fraction between 0 (off) and 1 (every text)' })
+    .max(1, { error: 'must be a fraction between 0 (off) and 1 (every text)' })
+    .default(0.1),
+  PREDICTION_LOG_TEXT: envBoolean(false),
+  PREDICTION_LOG_FLUSH_MS: envInt(1_000, { min: 10, max: 60_000 }),
+  // One multi-row INSERT per batch: bounded by Postgres' bind-parameter limit.
+  PREDICTION_LOG_BATCH_SIZE: envInt(500, { min: 1, max: PREDICTION_LOG_MAX_INSERT_ROWS }),
+  PREDICTION_LOG_MAX_BUFFER: envInt(10_000, { min: 1, max: 1_000_000 }),
+  PREDICTION_LOG_RETENTION_DAYS: envInt(30, { min: 0, max: 36_500 }),
+  PREDICTION_LOG_MAX_ROWS: envInt(1_000_000, { min: 0, max: 1_000_000_000 }),
 });
 
 export interface GatewayConfig {
@@ -131,6 +144,20 @@ export interface GatewayConfig {
   /** Per-key quotas; 0 disables one. */
   evaluation: { maxSamples: number; maxConcurrentPerKey: number; dailyPerKey: number };
   logFormat: 'json' | 'text';
+  /** Sampled live predictions written to Postgres; retention bounds of 0 are off. */
+  predictionLog: PredictionLogSettings;
+}
+
+export interface PredictionLogSettings {
+  /** Fraction of texts logged, 0..1 (0 = off). */
+  sampleRate: number;
+  /** Store the text itself (privacy: off by default). */
+  storeText: boolean;
+  flushMs: number;
+  batchSize: number;
+  maxBuffer: number;
+  retentionDays: number;
+  maxRows: number;
 }
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
@@ -162,5 +189,14 @@ export const loadGatewayConfig = (environment: NodeJS.ProcessEnv): GatewayConfig
     databaseUrl: env.DATABASE_URL,
     evaluation: { maxSamples: env.MAX_EVAL_SAMPLES, maxConcurrentPerKey: env.EVAL_MAX_CONCURRENT_PER_KEY, dailyPerKey: env.EVAL_DAILY_PER_KEY },
     logFormat: env.LOG_FORMAT,
+    predictionLog: {
+      sampleRate: env.PREDICTION_LOG_SAMPLE_RATE,
+      storeText: env.PREDICTION_LOG_TEXT,
+      flushMs: env.PREDICTION_LOG_FLUSH_MS,
+      batchSize: env.PREDICTION_LOG_BATCH_SIZE,
+      maxBuffer: env.PREDICTION_LOG_MAX_BUFFER,
+      retentionDays: env.PREDICTION_LOG_RETENTION_DAYS,
+      maxRows: env.PREDICTION_LOG_MAX_ROWS,
+    },
   };
 };

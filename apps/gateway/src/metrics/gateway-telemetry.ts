@@ -1,11 +1,13 @@
 import type { Registry } from 'prom-client';
 import {
   createHttpMetrics,
+  createPredictionLogMetrics,
   createMetricsRegistry,
   createRpcClientMetrics,
   createSecurityMetrics,
   createSentimentMetrics,
   type HttpMetrics,
+  type PredictionLogMetrics,
   type SecurityMetrics,
   type SentimentMetrics,
 } from '@sentiment-ops/metrics';
@@ -17,6 +19,7 @@ export class GatewayTelemetry {
   readonly http: HttpMetrics;
   readonly rpc: ReturnType<typeof createRpcClientMetrics>;
   readonly security: SecurityMetrics;
+  readonly predictionLog: PredictionLogMetrics;
 
   constructor() {
     this.registry = createMetricsRegistry({ service: 'gateway' });
@@ -24,5 +27,6 @@ export class GatewayTelemetry {
     this.http = createHttpMetrics(this.registry);
     this.rpc = createRpcClientMetrics(this.registry);
     this.security = createSecurityMetrics(this.registry);
+    this.predictionLog = createPredictionLogMetrics(this.registry);
   }
 }

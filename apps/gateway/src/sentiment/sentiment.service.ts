@@ -5,6 +5,7 @@ import { LiveLaneBudget } from '../backpressure/live-lane-budget';
 import { fieldError } from '../common/request-validation';
 import { GatewayTelemetry } from '../metrics/gateway-telemetry';
 import { ModelReferenceResolver } from '../models/model-reference.resolver';
+import { PredictionLogWriter } from '../prediction-log/prediction-log.writer';
 
 export interface AnalysedTexts {
   results: SentimentResponseDto[];
@@ -19,6 +20,7 @@ export class SentimentService {
     private readonly telemetry: GatewayTelemetry,
     private readonly models: ModelReferenceResolver,
     private readonly budget: LiveLaneBudget,
+    private readonly predictionLog: PredictionLogWriter,
   ) {}
 
   async analyse(text: string, model?: string): Promise<AnalysedTexts> {
@@ -28,6 +30,7 @@ export class SentimentService {
   /**
    * Results in input order; metrics observe latency once per request and the rest per text. Refused
    * at once (LiveQueueFullException, 503) while the live lane is over its budget; a batch counts its texts.
+   * A sample of the answered texts goes to the prediction log.
    */
   async analyseMany(texts: string[], model?: string): Promise<AnalysedTexts> {
     const started = performance.now();
@@ -47,6 +50,8 @@ export class SentimentService {
       sentiment.confidence.observe(prediction.confidence);
       return toResponse(text, prediction);
     });
+    // Buffered and written in the background: never awaited, never throws.
+    this.predictionLog.record(response.model, texts, response.predictions);
     return { results, model: response.model };
   }
 }

@@ -51,7 +51,8 @@ const parse = (text: string): unknown => {
 
 /** Boots the real gateway in-process on a free port, configured through the same env variables as production. */
 export const startGateway = async (env: Record<string, string>, options: GatewayOptions = {}): Promise<RunningGateway> => {
-  const app = await createGateway(loadGatewayConfig({ PORT: '0', HOST: '127.0.0.1', ...env }), options.logger ?? silentLogger);
+  // The prediction log is off unless a spec turns it on: most specs use the default DATABASE_URL.
+  const app = await createGateway(loadGatewayConfig({ PORT: '0', HOST: '127.0.0.1', PREDICTION_LOG_SAMPLE_RATE: '0', ...env }), options.logger ?? silentLogger);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   const url = `http://127.0.0.1:${address.port}`;
