@@ -11,6 +11,7 @@ import { httpObserver } from './common/http-observer';
 import { answerMalformedRequests, requireHostHeader } from './common/malformed-requests';
 import { requestIdMiddleware } from './common/request-context';
 import { securityHeaders } from './common/security-headers';
+import { mountQueueBoard } from './queue-board/queue-board';
 import type { GatewayConfig } from './config/gateway.config';
 import { GatewayTelemetry } from './metrics/gateway-telemetry';
 import { APP_VERSION } from './version';
@@ -54,6 +55,7 @@ export const createGateway = async (config: GatewayConfig, logger: LoggerService
   app.use(requireJsonBodies);
   app.useBodyParser('json', { limit: config.http.bodyLimit });
   app.use(bodyParserErrorMapper);
+  mountQueueBoard(app);
 
   const document = SwaggerModule.createDocument(
     app,

@@ -48,7 +48,11 @@ export class AccessGuard implements CanActivate {
     }
   }
 
-  private async checkRole(req: Request, res: Response, needed: ApiKeyRole): Promise<void> {
+  /**
+   * Identifies the caller, rate-limits it and checks its role; throws AuthenticationException or
+   * InsufficientRoleException. Also used by Express routers outside Nest's guards (the queue board).
+   */
+  async checkRole(req: Request, res: Response, needed: ApiKeyRole): Promise<void> {
     const presented = presentedApiKey(req);
     const principal: Principal | null = presented === undefined ? ANONYMOUS : await this.keys.authenticate(presented);
     setPrincipal(req, principal ?? ANONYMOUS);
