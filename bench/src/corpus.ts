@@ -1,16 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { seededRandom } from '@sentiment-ops/datasets';
 
-/** A seeded shuffle (mulberry32), so every run and every contender sees the same text order. */
+/** A seeded Fisher-Yates shuffle, so every run and every contender sees the same text order. */
 const shuffled = <T>(items: readonly T[], seed: number): T[] => {
   const out = [...items];
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));
     [out[i], out[j]] = [out[j], out[i]];

@@ -1,22 +1,14 @@
 import { Logger } from '@nestjs/common';
 import type { ModelDescriptor, Prediction } from '@sentiment-ops/contracts';
+import { seededRandom } from '@sentiment-ops/datasets';
 import type { PredictionLogInput } from '@sentiment-ops/persistence';
 import type { Counter } from 'prom-client';
 import type { PredictionLogSettings } from '../config/gateway.config';
 import { GatewayTelemetry } from '../metrics/gateway-telemetry';
 import { PredictionLogWriter, type PredictionLogSink, type RandomSource } from './prediction-log.writer';
 
-/** mulberry32: a small seeded generator, so sampling counts are the same on every run. */
-const seeded = (seed: number): RandomSource => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
+/** A seeded generator, so sampling counts are the same on every run. */
+const seeded = (seed: number): RandomSource => seededRandom(seed);
 
 const MODEL: ModelDescriptor = { name: 'sentiment-lite', source: '/models/sentiment-lite', revision: 'main', dtype: 'fp32', version: 'abc123def456', maxLength: 512 };
 const prediction = (label: Prediction['label'] = 'positive'): Prediction => ({
