@@ -7,3 +7,4 @@ export * from './lib/evaluation.metrics';
 export * from './lib/security.metrics';
 export * from './lib/backpressure.metrics';
 export * from './lib/prediction-log.metrics';
+export * from './lib/drift.metrics';
