@@ -10,3 +10,8 @@ export * from './lib/evaluation/evaluation.schemas';
 export * from './lib/evaluation/evaluation.dto';
 export * from './lib/models/models.api';
 export * from './lib/auth/api-keys.api';
+export * from './lib/monitoring/monitoring.queue';
+export * from './lib/monitoring/drift.types';
+export * from './lib/monitoring/comparison.types';
+export * from './lib/monitoring/schedules.types';
+export * from './lib/monitoring/monitoring.schemas';
