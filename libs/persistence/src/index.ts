@@ -35,3 +35,6 @@ export {
   type TrainingRun,
   type TrainingStatus,
 } from './lib/training-run.types';
+export * from './lib/monitoring/schedule.repository';
+export * from './lib/monitoring/drift-report.repository';
+export * from './lib/monitoring/comparison-report.repository';

@@ -269,6 +269,17 @@ export class EvaluationRunRepository {
     return this.withClassMetrics(rows);
   }
 
+  /** Completed runs that finished in [from, to), oldest first, at most `limit` (performance drift reads these). */
+  async completedBetween(from: Date, to: Date, limit = 1_000): Promise<EvaluationRun[]> {
+    const { rows } = await this.pool.query<EvaluationRunRow>(
+      `SELECT ${RUN_COLUMNS} FROM evaluation_runs
+       WHERE status = 'completed' AND finished_at >= $1 AND finished_at < $2
+       ORDER BY finished_at, id LIMIT $3`,
+      [from, to, limit],
+    );
+    return this.withClassMetrics(rows);
+  }
+
   private async insert(client: Pool | PoolClient, id: string, params: EvaluationParameters, owner: string | null): Promise<EvaluationRun | null> {
     const { rows } = await client.query<EvaluationRunRow>(
       `INSERT INTO evaluation_runs (id, dataset, split, samples_requested, sampling, seed, model_name, owner_key)

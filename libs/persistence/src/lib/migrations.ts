@@ -181,6 +181,75 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX prediction_log_model_created_at_idx ON prediction_log (model, created_at);
     `,
   },
+  {
+    id: 6,
+    name: 'create_monitoring',
+    sql: `
+      -- The built-in schedules (model-evaluation, drift-monitoring). The worker writes its configured
+      -- pattern at start; operators override pattern/time zone and pause through the API.
+      CREATE TABLE schedules (
+        id                text PRIMARY KEY,
+        config_pattern    text NOT NULL,
+        config_timezone   text NOT NULL,
+        pattern_override  text,
+        timezone_override text,
+        enabled           boolean NOT NULL DEFAULT true,
+        updated_at        timestamptz NOT NULL DEFAULT now(),
+        updated_by        text
+      );
+
+      CREATE TABLE drift_reports (
+        id              uuid PRIMARY KEY, -- also the BullMQ job id of the run
+        status          text NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'running', 'completed', 'failed')),
+        trigger         text NOT NULL CHECK (trigger IN ('schedule', 'manual')),
+        requested_by    text,
+        parameters      jsonb NOT NULL DEFAULT '{}',
+        model           text,
+        dataset_drifted boolean,
+        result          jsonb,
+        markdown        text,
+        png             bytea,
+        error           text,
+        created_at      timestamptz NOT NULL DEFAULT now(),
+        started_at      timestamptz,
+        finished_at     timestamptz
+      );
+      CREATE INDEX drift_reports_created_at_idx ON drift_reports (created_at DESC);
+
+      CREATE TABLE drift_alerts (
+        id           uuid PRIMARY KEY,
+        report_id    uuid NOT NULL REFERENCES drift_reports (id) ON DELETE CASCADE,
+        type         text NOT NULL,
+        severity     text NOT NULL CHECK (severity IN ('WARNING', 'CRITICAL')),
+        feature      text,
+        message      text NOT NULL,
+        threshold    double precision NOT NULL,
+        actual_value double precision NOT NULL,
+        created_at   timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX drift_alerts_created_at_idx ON drift_alerts (created_at DESC);
+      CREATE INDEX drift_alerts_report_idx ON drift_alerts (report_id);
+
+      -- Parent of a model-evaluation flow: the children are evaluation_runs (run_ids, in target order).
+      CREATE TABLE comparison_reports (
+        id           uuid PRIMARY KEY,
+        status       text NOT NULL DEFAULT 'running' CHECK (status IN ('queued', 'running', 'completed', 'failed')),
+        trigger      text NOT NULL CHECK (trigger IN ('schedule', 'manual')),
+        requested_by text,
+        partial      boolean NOT NULL DEFAULT false,
+        targets      jsonb NOT NULL,
+        run_ids      uuid[] NOT NULL,
+        entries      jsonb,
+        deltas       jsonb,
+        markdown     text,
+        png          bytea,
+        error        text,
+        created_at   timestamptz NOT NULL DEFAULT now(),
+        finished_at  timestamptz
+      );
+      CREATE INDEX comparison_reports_created_at_idx ON comparison_reports (created_at DESC);
+    `,
+  },
 ];
 
 /** How a migration is named in logs and in `runMigrations`' result, e.g. `0001_create_evaluation_runs`. */

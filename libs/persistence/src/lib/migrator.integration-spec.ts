@@ -30,16 +30,20 @@ describe('runMigrations', () => {
 
   it('applies each migration once and is idempotent', async () => {
     const p = pool(await freshDatabase());
-    expect(await runMigrations(p)).toEqual(['0001_create_evaluation_runs', '0002_create_model_registry', '0003_create_api_keys', '0004_add_evaluation_runs_owner_key', '0005_create_prediction_log']);
+    expect(await runMigrations(p)).toEqual(['0001_create_evaluation_runs', '0002_create_model_registry', '0003_create_api_keys', '0004_add_evaluation_runs_owner_key', '0005_create_prediction_log', '0006_create_monitoring']);
     expect(await runMigrations(p)).toEqual([]);
     expect(await tables(p)).toEqual([
       'api_keys',
+      'comparison_reports',
+      'drift_alerts',
+      'drift_reports',
       'evaluation_class_metrics',
       'evaluation_runs',
       'model_aliases',
       'model_versions',
       'models',
       'prediction_log',
+      'schedules',
       'schema_migrations',
       'training_runs',
     ]);
@@ -50,13 +54,14 @@ describe('runMigrations', () => {
       { id: 3, name: 'create_api_keys' },
       { id: 4, name: 'add_evaluation_runs_owner_key' },
       { id: 5, name: 'create_prediction_log' },
+      { id: 6, name: 'create_monitoring' },
     ]);
   });
 
   it('upgrades a database that only has the first migration', async () => {
     const p = pool(await freshDatabase());
     expect(await runMigrations(p, MIGRATIONS.slice(0, 1))).toEqual(['0001_create_evaluation_runs']);
-    expect(await runMigrations(p)).toEqual(['0002_create_model_registry', '0003_create_api_keys', '0004_add_evaluation_runs_owner_key', '0005_create_prediction_log']);
+    expect(await runMigrations(p)).toEqual(['0002_create_model_registry', '0003_create_api_keys', '0004_add_evaluation_runs_owner_key', '0005_create_prediction_log', '0006_create_monitoring']);
     expect(await runMigrations(p)).toEqual([]);
   });
 

@@ -74,6 +74,24 @@ describe('PredictionLogRepository', () => {
     await expect(log.window(new Date(t0), new Date(t0 + 31), { limit: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
+  it('samples a large window uniformly up to the limit, reads a small one whole, and names its busiest model', async () => {
+    const t0 = Date.parse('2026-03-01T00:00:00.000Z');
+    await log.insertMany(Array.from({ length: 200 }, (_, i) => row({ createdAt: new Date(t0 + i * 1000), model: i % 4 === 0 ? 'b' : 'a', textLength: i })));
+    const whole = await log.sampleWindow(new Date(t0), new Date(t0 + 50_000), { limit: 100 });
+    expect(whole.total).toBe(50);
+    expect(whole.entries.map((entry) => entry.textLength)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    const sampled = await log.sampleWindow(new Date(t0), new Date(t0 + 200_000), { limit: 60 });
+    expect(sampled.total).toBe(200);
+    expect(sampled.entries).toHaveLength(60);
+    expect(new Set(sampled.entries.map((entry) => entry.id)).size).toBe(60);
+    // Uniform, not the first 60: rows from the second half of the window are drawn too.
+    expect(sampled.entries.some((entry) => entry.textLength >= 100)).toBe(true);
+    expect((await log.sampleWindow(new Date(t0), new Date(t0 + 200_000), { model: 'b', limit: 1000 })).total).toBe(50);
+    expect(await log.busiestModel(new Date(t0), new Date(t0 + 200_000))).toBe('a');
+    expect(await log.busiestModel(new Date(t0 - 10_000), new Date(t0))).toBeNull();
+    await expect(log.sampleWindow(new Date(t0), new Date(t0 + 1), { limit: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
   it('uses the (model, created_at) index for a model window', async () => {
     await pool.query('SET enable_seqscan = off');
     try {

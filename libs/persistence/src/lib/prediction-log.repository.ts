@@ -99,6 +99,34 @@ export class PredictionLogRepository {
   }
 
   /**
+   * At most `limit` entries of [from, to): all of them when the window holds no more, else a uniform
+   * random sample (drift statistics need a bounded, unbiased read of a window of any size).
+   */
+  async sampleWindow(from: Date, to: Date, options: { model?: string; limit: number }): Promise<{ entries: PredictionLogEntry[]; total: number }> {
+    if (!Number.isSafeInteger(options.limit) || options.limit < 1) throw invalid(`limit must be a positive integer, got ${options.limit}`);
+    const params: unknown[] = [from, to];
+    const byModel = options.model === undefined ? '' : `AND model = $${params.push(options.model)}`;
+    const where = `WHERE created_at >= $1 AND created_at < $2 ${byModel}`;
+    const { rows: counted } = await this.pool.query<{ total: number }>(`SELECT count(*)::int AS total FROM prediction_log ${where}`, params);
+    const total = counted[0].total;
+    const order = total > options.limit ? 'random()' : 'created_at, id';
+    const { rows } = await this.pool.query<PredictionLogRow>(
+      `SELECT id::text AS id, ${COLUMNS.join(', ')} FROM prediction_log ${where} ORDER BY ${order} LIMIT $${params.length + 1}`,
+      [...params, options.limit],
+    );
+    return { entries: rows.map(toEntry), total };
+  }
+
+  /** The model that answered most logged predictions in [from, to), or null for an empty window. */
+  async busiestModel(from: Date, to: Date): Promise<string | null> {
+    const { rows } = await this.pool.query<{ model: string }>(
+      `SELECT model FROM prediction_log WHERE created_at >= $1 AND created_at < $2 GROUP BY model ORDER BY count(*) DESC, model LIMIT 1`,
+      [from, to],
+    );
+    return rows[0]?.model ?? null;
+  }
+
+  /**
    * Deletes rows older than maxAgeDays, then all but the newest maxRows (by id: ids grow with
    * inserts, and the primary key finds the cut-off row without sorting the table). Idempotent, so
    * several gateways may run it. Returns the rows deleted.

@@ -109,8 +109,8 @@ export interface DriftAlert {
   reportId: string;
   type: AlertType;
   severity: AlertSeverity;
-  /** Feature (or model/dataset/split for performance alerts) the alert is about. */
-  subject: string | null;
+  /** Feature the alert is about, or model/dataset/split for performance alerts; null for dataset-level drift. */
+  feature: string | null;
   message: string;
   threshold: number;
   actualValue: number;

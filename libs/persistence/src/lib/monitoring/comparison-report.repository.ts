@@ -1,0 +1,106 @@
+import type { ComparisonDelta, ComparisonEntry, ComparisonReport, ComparisonTarget, ReportStatus, RunTrigger } from '@sentiment-ops/contracts';
+import type { Pool } from 'pg';
+import { iso } from '../json';
+import type { ListReportsQuery } from './drift-report.repository';
+
+export interface CreateComparisonReport {
+  id: string;
+  trigger: RunTrigger;
+  requestedBy: string | null;
+  targets: readonly ComparisonTarget[];
+  runIds: readonly string[];
+}
+
+export interface CompleteComparisonReport {
+  entries: readonly ComparisonEntry[];
+  deltas: readonly ComparisonDelta[];
+  partial: boolean;
+  markdown: string;
+  png: Buffer;
+}
+
+interface ComparisonReportRow {
+  id: string;
+  status: ReportStatus;
+  trigger: RunTrigger;
+  requested_by: string | null;
+  partial: boolean;
+  targets: ComparisonTarget[];
+  run_ids: string[];
+  entries: ComparisonEntry[] | null;
+  deltas: ComparisonDelta[] | null;
+  error: string | null;
+  created_at: Date;
+  finished_at: Date | null;
+}
+
+const COLUMNS = 'id, status, trigger, requested_by, partial, targets, run_ids, entries, deltas, error, created_at, finished_at';
+
+const toReport = (row: ComparisonReportRow): ComparisonReport => ({
+  id: row.id,
+  status: row.status,
+  trigger: row.trigger,
+  requestedBy: row.requested_by,
+  partial: row.partial,
+  createdAt: row.created_at.toISOString(),
+  finishedAt: iso(row.finished_at),
+  error: row.error,
+  targets: row.targets,
+  runIds: row.run_ids,
+  entries: row.entries ?? [],
+  deltas: row.deltas ?? [],
+});
+
+/** Model comparison reports, the parents of model-evaluation flows (migration 6). */
+export class ComparisonReportRepository {
+  constructor(private readonly pool: Pool) {}
+
+  /** Records a running flow before its jobs are added. Idempotent on the id. */
+  async create(report: CreateComparisonReport): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO comparison_reports (id, trigger, requested_by, targets, run_ids) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`,
+      [report.id, report.trigger, report.requestedBy, JSON.stringify(report.targets), report.runIds],
+    );
+  }
+
+  async complete(id: string, outcome: CompleteComparisonReport): Promise<void> {
+    await this.pool.query(
+      `UPDATE comparison_reports SET status = 'completed', entries = $2, deltas = $3, partial = $4, markdown = $5, png = $6, error = NULL, finished_at = now()
+        WHERE id = $1`,
+      [id, JSON.stringify(outcome.entries), JSON.stringify(outcome.deltas), outcome.partial, outcome.markdown, outcome.png],
+    );
+  }
+
+  async fail(id: string, error: string): Promise<void> {
+    await this.pool.query(`UPDATE comparison_reports SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [id, error]);
+  }
+
+  async get(id: string): Promise<ComparisonReport | null> {
+    const { rows } = await this.pool.query<ComparisonReportRow>(`SELECT ${COLUMNS} FROM comparison_reports WHERE id = $1`, [id]);
+    return rows[0] ? toReport(rows[0]) : null;
+  }
+
+  async list(query: ListReportsQuery): Promise<{ items: ComparisonReport[]; total: number }> {
+    const params: unknown[] = [query.limit, query.offset];
+    const where = query.status ? `WHERE status = $${params.push(query.status)}` : '';
+    const [{ rows }, count] = await Promise.all([
+      this.pool.query<ComparisonReportRow>(`SELECT ${COLUMNS} FROM comparison_reports ${where} ORDER BY created_at DESC, id LIMIT $1 OFFSET $2`, params),
+      this.pool.query<{ total: number }>(`SELECT count(*)::int AS total FROM comparison_reports ${where.replace('$3', '$1')}`, query.status ? [query.status] : []),
+    ]);
+    return { items: rows.map(toReport), total: count.rows[0].total };
+  }
+
+  async latest(): Promise<ComparisonReport | null> {
+    return (await this.list({ limit: 1, offset: 0 })).items[0] ?? null;
+  }
+
+  async markdown(id: string): Promise<string | null> {
+    const { rows } = await this.pool.query<{ markdown: string | null }>('SELECT markdown FROM comparison_reports WHERE id = $1', [id]);
+    return rows[0]?.markdown ?? null;
+  }
+
+  async png(id: string): Promise<Buffer | null> {
+    const { rows } = await this.pool.query<{ png: Buffer | null }>('SELECT png FROM comparison_reports WHERE id = $1', [id]);
+    return rows[0]?.png ?? null;
+  }
+}
