@@ -55,12 +55,28 @@ const toReport = (row: ComparisonReportRow): ComparisonReport => ({
 export class ComparisonReportRepository {
   constructor(private readonly pool: Pool) {}
 
-  /** Records a running flow before its jobs are added. Idempotent on the id. */
-  async create(report: CreateComparisonReport): Promise<void> {
+  /** A manual run accepted by the API: the worker fills in targets and children when it builds the flow. */
+  async createQueued(report: { id: string; trigger: RunTrigger; requestedBy: string | null }): Promise<void> {
     await this.pool.query(
-      `INSERT INTO comparison_reports (id, trigger, requested_by, targets, run_ids) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`,
+      `INSERT INTO comparison_reports (id, status, trigger, requested_by, targets, run_ids) VALUES ($1, 'queued', $2, $3, '[]', '{}') ON CONFLICT (id) DO NOTHING`,
+      [report.id, report.trigger, report.requestedBy],
+    );
+  }
+
+  /**
+   * Records a running flow before its jobs are added. Idempotent on the id: a queued row gets its
+   * targets and children; a retried job finds its running row unchanged and reuses its run ids.
+   */
+  async start(report: CreateComparisonReport): Promise<ComparisonReport> {
+    await this.pool.query(
+      `INSERT INTO comparison_reports (id, trigger, requested_by, targets, run_ids) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (id) DO UPDATE SET status = 'running', targets = EXCLUDED.targets, run_ids = EXCLUDED.run_ids
+       WHERE comparison_reports.status = 'queued'`,
       [report.id, report.trigger, report.requestedBy, JSON.stringify(report.targets), report.runIds],
     );
+    const stored = await this.get(report.id);
+    if (!stored) throw new Error(`comparison report ${report.id} vanished after insert`);
+    return stored;
   }
 
   async complete(id: string, outcome: CompleteComparisonReport): Promise<void> {

@@ -115,8 +115,11 @@ describe('monitoring repositories', () => {
         { role: 'production', model: null, dataset: 'tweet_eval', split: 'test', samples: 100 },
         { role: 'candidate', model: 'sentiment-lite', dataset: 'tweet_eval', split: 'test', samples: 100 },
       ];
-      await reports.create({ id, trigger: 'schedule', requestedBy: null, targets, runIds });
-      expect(await reports.get(id)).toMatchObject({ status: 'running', targets, runIds, entries: [], partial: false });
+      await reports.createQueued({ id, trigger: 'manual', requestedBy: 'ops' });
+      expect(await reports.get(id)).toMatchObject({ status: 'queued', targets: [], runIds: [] });
+      expect(await reports.start({ id, trigger: 'manual', requestedBy: 'ops', targets, runIds })).toMatchObject({ status: 'running', trigger: 'manual', requestedBy: 'ops', targets, runIds, entries: [], partial: false });
+      // A retried job finds the running report and keeps its children.
+      expect((await reports.start({ id, trigger: 'manual', requestedBy: 'ops', targets, runIds: [randomUUID()] })).runIds).toEqual(runIds);
       await reports.complete(id, {
         entries: [
           { ...targets[0], runId: runIds[0], status: 'completed', resolvedModel: 'm', accuracy: 0.7, macroF1: 0.68, macroRecall: 0.69, samplesEvaluated: 100, error: null },
