@@ -1,0 +1,80 @@
+import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
+import { dirname, join } from 'node:path';
+import { parse, View } from 'vega';
+import { compile, type Config, type TopLevelSpec } from 'vega-lite';
+
+/** The one family every figure uses; the TTFs come from the `dejavu-fonts-ttf` npm package. */
+export const CHART_FONT_FAMILY = 'DejaVu Sans';
+
+const FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'];
+
+export interface PngOptions {
+  /** Pixels per SVG unit (default 2: sharp on high-DPI screens and in Markdown previews). */
+  scale?: number;
+  /** Page colour behind transparent areas (default white). */
+  background?: string;
+  /** Font files to use instead of the bundled DejaVu Sans (paths to .ttf/.otf). */
+  fontFiles?: string[];
+}
+
+export interface RenderedChart {
+  svg: string;
+  png: Buffer;
+}
+
+let bundledFontFiles: string[] | undefined;
+
+/**
+ * Paths of the DejaVu Sans TTFs shipped by npm. No system fonts are loaded, so a PNG is the same
+ * byte for byte on a dev machine, in CI on a clean Debian and in a slim container.
+ */
+export function bundledFonts(): string[] {
+  if (!bundledFontFiles) {
+    const packageDir = dirname(require.resolve('dejavu-fonts-ttf/package.json'));
+    bundledFontFiles = FONT_FILES.map((file) => join(packageDir, 'ttf', file));
+  }
+  return bundledFontFiles;
+}
+
+/** Rasterises an SVG with resvg (no canvas, no browser). */
+export function svgToPng(svg: string, options: PngOptions = {}): Buffer {
+  const scale = options.scale ?? 2;
+  if (!(scale > 0 && Number.isFinite(scale))) throw new RangeError(`scale must be a positive number, got ${scale}`);
+  const renderOptions: ResvgRenderOptions = {
+    background: options.background ?? 'white',
+    fitTo: { mode: 'zoom', value: scale },
+    font: {
+      loadSystemFonts: false,
+      fontFiles: options.fontFiles ?? bundledFonts(),
+      defaultFontFamily: CHART_FONT_FAMILY,
+      sansSerifFamily: CHART_FONT_FAMILY,
+      serifFamily: CHART_FONT_FAMILY,
+      monospaceFamily: CHART_FONT_FAMILY,
+    },
+  };
+  const rendered = new Resvg(svg, renderOptions).render();
+  return rendered.asPng();
+}
+
+/** Look shared by every figure: the bundled font everywhere, white page, no interactive bits. */
+export const BASE_CONFIG: Config = {
+  font: CHART_FONT_FAMILY,
+  background: 'white',
+  view: { stroke: '#d0d0d0' },
+  title: { fontSize: 16, subtitleFontSize: 12, subtitleColor: '#444', anchor: 'start' },
+  axis: { labelFontSize: 11, titleFontSize: 12 },
+  legend: { labelFontSize: 11, titleFontSize: 12 },
+  header: { labelFontSize: 12, titleFontSize: 12 },
+};
+
+/** Compiles a Vega-Lite spec, runs it in a headless Vega view and returns the SVG and its PNG. */
+export async function renderVegaLite(spec: TopLevelSpec, options: PngOptions = {}): Promise<RenderedChart> {
+  const { spec: vegaSpec } = compile(spec);
+  const view = new View(parse(vegaSpec), { renderer: 'none' });
+  try {
+    const svg = await view.toSVG();
+    return { svg, png: svgToPng(svg, options) };
+  } finally {
+    view.finalize();
+  }
+}
