@@ -1,4 +1,5 @@
 import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { parse, View } from 'vega';
 import { compile, type Config, type TopLevelSpec } from 'vega-lite';
@@ -30,7 +31,8 @@ let bundledFontFiles: string[] | undefined;
  */
 export function bundledFonts(): string[] {
   if (!bundledFontFiles) {
-    const packageDir = dirname(require.resolve('dejavu-fonts-ttf/package.json'));
+    // Not `require.resolve`: webpack rewrites it to a module id in the apps' bundles.
+    const packageDir = dirname(createRequire(__filename).resolve('dejavu-fonts-ttf/package.json'));
     bundledFontFiles = FONT_FILES.map((file) => join(packageDir, 'ttf', file));
   }
   return bundledFontFiles;
