@@ -15,3 +15,4 @@ export * from './lib/monitoring/drift.types';
 export * from './lib/monitoring/comparison.types';
 export * from './lib/monitoring/schedules.types';
 export * from './lib/monitoring/monitoring.schemas';
+export * from './lib/monitoring/monitoring.dto';

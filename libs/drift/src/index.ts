@@ -7,3 +7,7 @@ export * from './lib/kolmogorov-smirnov';
 export * from './lib/population-stability';
 export * from './lib/special-functions';
 export * from './lib/wasserstein';
+export * from './lib/report/feature-analysis';
+export * from './lib/report/performance';
+export * from './lib/report/estimated-accuracy';
+export * from './lib/report/alerts';

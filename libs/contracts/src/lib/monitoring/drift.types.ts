@@ -88,18 +88,19 @@ export interface PerformanceDriftResult {
 }
 
 /**
- * Label-free accuracy of live traffic by Average Thresholded Confidence (Garg et al., 2022): the
- * confidence threshold t at which the share of calibration rows above t equals their labelled
- * accuracy; the estimate of a window is the share of its rows above t.
+ * Label-free accuracy of live traffic from calibrated confidence: the model's confidence is mapped to
+ * the accuracy observed at that confidence on a labelled calibration set (histogram binning), and a
+ * window's estimate is its mean calibrated confidence.
  */
 export interface EstimatedAccuracyResult {
-  method: 'atc';
+  method: 'calibrated_confidence';
   status: 'ok' | 'unavailable' | 'insufficient_data';
   reason: string | null;
-  calibration: { dataset: string; split: string; rows: number; accuracy: number; meanConfidence: number; threshold: number } | null;
+  calibration: { dataset: string; split: string; rows: number; accuracy: number; meanConfidence: number; bins: number; expectedCalibrationError: number } | null;
   reference: number | null;
   current: number | null;
   delta: number | null;
+  /** Alert when the estimate drops by more than this. */
   threshold: number;
   meanConfidence: { reference: number | null; current: number | null };
 }
