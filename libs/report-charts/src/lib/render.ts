@@ -3,6 +3,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { parse, View } from 'vega';
 import { compile, type Config, type TopLevelSpec } from 'vega-lite';
+// A static import so Nx counts the font package as a runtime dependency of the apps that use this
+// library (their generated package.json, hence their Docker images, must install it).
+import 'dejavu-fonts-ttf/package.json';
 
 /** The one family every figure uses; the TTFs come from the `dejavu-fonts-ttf` npm package. */
 export const CHART_FONT_FAMILY = 'DejaVu Sans';
