@@ -1,6 +1,6 @@
 import type { EvaluationRun, SentimentLabel } from '@sentiment-ops/contracts';
 import { buildAlerts } from './alerts';
-import { calibrateConfidence, calibratedConfidence, estimateAccuracy, estimatedAccuracyDrift } from './estimated-accuracy';
+import { calibrateConfidence, calibratedConfidence, estimatedAccuracyDrift } from './estimated-accuracy';
 import { analyseFeatures, sharedHistogram, summarise, type PredictionFeatures } from './feature-analysis';
 import { performanceDrift } from './performance';
 
