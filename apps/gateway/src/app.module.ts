@@ -28,6 +28,14 @@ import { inferenceClientProvider } from './inference/inference-client.provider';
 import { InferenceClientLifecycle } from './inference/inference-client.lifecycle';
 import { GatewayTelemetry } from './metrics/gateway-telemetry';
 import { MetricsController } from './metrics/metrics.controller';
+import { ComparisonsController } from './monitoring/comparisons/comparisons.controller';
+import { ComparisonsService } from './monitoring/comparisons/comparisons.service';
+import { DriftController } from './monitoring/drift/drift.controller';
+import { DriftService } from './monitoring/drift/drift.service';
+import { ManualRuns } from './monitoring/manual-runs';
+import { monitoringProviders } from './monitoring/monitoring-queue.provider';
+import { SchedulesController } from './monitoring/schedules/schedules.controller';
+import { SchedulesService } from './monitoring/schedules/schedules.service';
 import { PREDICTION_LOG_RANDOM, PredictionLogWriter } from './prediction-log/prediction-log.writer';
 import { PredictionLogRetention } from './prediction-log/prediction-log.retention';
 import { SentimentController } from './sentiment/sentiment.controller';
@@ -35,7 +43,18 @@ import { SentimentService } from './sentiment/sentiment.service';
 import { UiController } from './ui/ui.controller';
 
 /** Every controller: the start-up access audit and the route table test read this list. */
-export const GATEWAY_CONTROLLERS = [SentimentController, EvaluationsController, ModelsController, ApiKeysController, HealthController, MetricsController, UiController];
+export const GATEWAY_CONTROLLERS = [
+  SentimentController,
+  EvaluationsController,
+  SchedulesController,
+  DriftController,
+  ComparisonsController,
+  ModelsController,
+  ApiKeysController,
+  HealthController,
+  MetricsController,
+  UiController,
+];
 
 @Module({})
 export class AppModule {
@@ -60,6 +79,11 @@ export class AppModule {
         evaluationQueueProvider,
         EvaluationQueueLifecycle,
         EvaluationsService,
+        ...monitoringProviders,
+        ManualRuns,
+        SchedulesService,
+        DriftService,
+        ComparisonsService,
         { provide: ModelRegistryRepository, inject: [PG_POOL], useFactory: (pool: Pool) => new ModelRegistryRepository(pool) },
         ModelReferenceResolver,
         { provide: TrainingRunRepository, inject: [PG_POOL], useFactory: (pool: Pool) => new TrainingRunRepository(pool) },

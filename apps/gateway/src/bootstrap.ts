@@ -48,7 +48,7 @@ export const createGateway = async (config: GatewayConfig, logger: LoggerService
   app.use(requireHostHeader);
   app.use(securityHeaders());
   if (config.http.corsOrigins.length > 0) {
-    app.enableCors({ origin: config.http.corsOrigins, methods: ['GET', 'POST', 'DELETE'], allowedHeaders: CORS_REQUEST_HEADERS, exposedHeaders: CORS_EXPOSED_HEADERS, maxAge: 600 });
+    app.enableCors({ origin: config.http.corsOrigins, methods: ['GET', 'POST', 'PATCH', 'DELETE'], allowedHeaders: CORS_REQUEST_HEADERS, exposedHeaders: CORS_EXPOSED_HEADERS, maxAge: 600 });
   }
   app.use(httpObserver(app.get(GatewayTelemetry).http, logger));
   app.use(rejectOversizedBodies(parseByteLimit(config.http.bodyLimit)));

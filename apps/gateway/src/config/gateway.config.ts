@@ -108,6 +108,8 @@ export const gatewayEnvSchema = z.object({
   RATE_LIMIT_PER_IP_PER_MINUTE: envInt(120, { min: 0, max: 1_000_000 }),
   EVAL_MAX_CONCURRENT_PER_KEY: envInt(2, { min: 0, max: 10_000 }),
   EVAL_DAILY_PER_KEY: envInt(50, { min: 0, max: 1_000_000 }),
+  // Manual schedule and drift runs waiting in the monitoring queue, all callers together.
+  MONITORING_MAX_PENDING: envInt(10, { min: 0, max: 10_000 }),
   // A batch must fit into an empty queue, or it could never be admitted.
   LIVE_QUEUE_MAX_DEPTH: envInt(512, { min: 0, max: 1_000_000 }).refine((value) => value <= 0 || value >= maxBatchItems, {
     error: `must be 0 (off) or at least ${maxBatchItems}, the largest batch`,
@@ -143,6 +145,8 @@ export interface GatewayConfig {
   databaseUrl: string;
   /** Per-key quotas; 0 disables one. */
   evaluation: { maxSamples: number; maxConcurrentPerKey: number; dailyPerKey: number };
+  /** maxPendingManualRuns: waiting or delayed manual monitoring jobs before new ones get 429 (0 = no limit). */
+  monitoring: { maxPendingManualRuns: number };
   logFormat: 'json' | 'text';
   /** Sampled live predictions written to Postgres; retention bounds of 0 are off. */
   predictionLog: PredictionLogSettings;
@@ -188,6 +192,7 @@ export const loadGatewayConfig = (environment: NodeJS.ProcessEnv): GatewayConfig
     },
     databaseUrl: env.DATABASE_URL,
     evaluation: { maxSamples: env.MAX_EVAL_SAMPLES, maxConcurrentPerKey: env.EVAL_MAX_CONCURRENT_PER_KEY, dailyPerKey: env.EVAL_DAILY_PER_KEY },
+    monitoring: { maxPendingManualRuns: env.MONITORING_MAX_PENDING },
     logFormat: env.LOG_FORMAT,
     predictionLog: {
       sampleRate: env.PREDICTION_LOG_SAMPLE_RATE,

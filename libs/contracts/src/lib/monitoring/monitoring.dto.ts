@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
-import { SENTIMENT_LABELS } from '../sentiment/sentiment-label';
 import { ALERT_SEVERITIES, ALERT_TYPES, CATEGORICAL_DRIFT_FEATURES, NUMERIC_DRIFT_FEATURES, REPORT_STATUSES } from './drift.types';
 import { DRIFT_RUN_LIMITS } from './monitoring.schemas';
 import { SCHEDULE_IDS } from './monitoring.queue';
@@ -125,11 +124,15 @@ export class SharedHistogramDto {
   @ApiProperty({ type: [Number] }) current!: number[];
 }
 
-const labelCounts = { type: 'object', properties: Object.fromEntries(SENTIMENT_LABELS.map((label) => [label, { type: 'integer' }])) } as const;
+export class CountsPerLabelDto {
+  @ApiProperty() negative!: number;
+  @ApiProperty() neutral!: number;
+  @ApiProperty() positive!: number;
+}
 
 export class LabelCountsDto {
-  @ApiProperty(labelCounts) reference!: Record<string, number>;
-  @ApiProperty(labelCounts) current!: Record<string, number>;
+  @ApiProperty({ type: CountsPerLabelDto }) reference!: CountsPerLabelDto;
+  @ApiProperty({ type: CountsPerLabelDto }) current!: CountsPerLabelDto;
 }
 
 export class FeatureDriftResultDto {
