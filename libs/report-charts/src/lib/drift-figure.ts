@@ -192,12 +192,12 @@ function headerLines(result: DriftReportResult, meta: DriftFigureMeta): string[]
   ];
   if (estimatedAccuracy.status === 'ok' && estimatedAccuracy.reference !== null && estimatedAccuracy.current !== null) {
     const delta = estimatedAccuracy.delta === null ? '' : ` (${signed(estimatedAccuracy.delta)})`;
-    lines.push(`estimated accuracy (ATC): reference ${estimatedAccuracy.reference.toFixed(3)} → current ${estimatedAccuracy.current.toFixed(3)}${delta}`);
+    lines.push(`estimated accuracy (calibrated confidence): reference ${estimatedAccuracy.reference.toFixed(3)} → current ${estimatedAccuracy.current.toFixed(3)}${delta}`);
   }
   for (const performance of result.performance.filter((item) => item.status === 'ok').slice(0, 3)) {
     if (performance.accuracyDelta === null || performance.macroF1Delta === null) continue;
     lines.push(
-      `${shorten(performance.model, 30)} on ${performance.dataset}/${performance.split}: ` +
+      `${shorten(performance.model)} on ${performance.dataset}/${performance.split}: ` +
         `accuracy ${signed(performance.accuracyDelta)}, macro-F1 ${signed(performance.macroF1Delta)}`,
     );
   }
