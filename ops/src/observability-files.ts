@@ -33,12 +33,15 @@ export const alertQuerySites = (): QuerySite[] =>
 export interface SqlSite {
   where: string;
   sql: string;
+  /** Grafana's result format: `time_series` needs a `time` column. */
+  format: string;
 }
 
 interface GrafanaTarget {
   refId?: string;
   expr?: string;
   rawSql?: string;
+  format?: string;
   legendFormat?: string;
 }
 interface GrafanaPanel {
@@ -90,7 +93,7 @@ export const dashboardQuerySites = (file: string): { promql: QuerySite[]; sql: S
     for (const target of panel.targets ?? []) {
       const where = `${file} panel "${panel.title}" query ${target.refId ?? '?'}`;
       if (target.expr !== undefined) promql.push({ where, expr: target.expr, templates: target.legendFormat ? [target.legendFormat] : [] });
-      if (target.rawSql !== undefined) sql.push({ where, sql: target.rawSql });
+      if (target.rawSql !== undefined) sql.push({ where, sql: target.rawSql, format: target.format ?? 'table' });
     }
   }
   for (const variable of dashboard.templating?.list ?? []) {
