@@ -34,9 +34,9 @@ export const parseDockerfile = (text: string): Dockerfile => {
     if (current === '' || current.startsWith('#')) continue;
     while (current.endsWith('\\') && i + 1 < lines.length) {
       current = current.slice(0, -1);
+      i++;
       // Comment lines inside a continuation are dropped, as BuildKit does.
-      do i++;
-      while (i < lines.length && lines[i].trim().startsWith('#'));
+      while (i < lines.length && lines[i].trim().startsWith('#')) i++;
       current += ' ' + (lines[i] ?? '').trim();
     }
     const match = /^(\S+)\s*(.*)$/.exec(current);
