@@ -40,6 +40,15 @@ export const envInt = (defaultValue: number, { min = 0, max = Number.MAX_SAFE_IN
     .max(max, { error: `must be at most ${max}` })
     .default(defaultValue);
 
+/** A decimal number in [min, max] (thresholds, rates). */
+export const envNumber = (defaultValue: number, { min, max }: { min: number; max: number }) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .refine(Number.isFinite, { error: 'must be a finite number' })
+    .refine((value) => value >= min, { error: `must be at least ${min}` })
+    .refine((value) => value <= max, { error: `must be at most ${max}` })
+    .default(defaultValue);
+
 export const envPort = (defaultValue: number) => envInt(defaultValue, { min: 0, max: 65535 });
 
 export const envRedisUrl = () =>
