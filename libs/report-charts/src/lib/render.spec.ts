@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { TopLevelSpec } from 'vega-lite';
 import { hasPngSignature, inkPixels, pngSize } from '../test/png';
 import { BASE_CONFIG, bundledFonts, renderVegaLite, svgToPng } from './render';
@@ -35,6 +37,11 @@ describe('svgToPng', () => {
     expect(svgToPng(text('sans-serif')).equals(svgToPng(text('DejaVu Sans')))).toBe(true);
   });
 
+  it('renders text holding characters XML forbids (a control code in an error message) instead of failing', () => {
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><text x="4" y="28" font-size="20">bad\u001b[31m \u0000input</text></svg>';
+    expect(inkPixels(svgToPng(svg))).toBeGreaterThan(200);
+  });
+
   it('rejects a scale that is not a positive number', () => {
     expect(() => svgToPng(square, { scale: 0 })).toThrow(RangeError);
     expect(() => svgToPng(square, { scale: Number.NaN })).toThrow(RangeError);
@@ -59,6 +66,24 @@ describe('renderVegaLite', () => {
     const untitled = await renderVegaLite(barSpec(), { scale: 1 });
     expect(titled.png.equals(untitled.png)).toBe(false);
     expect(inkPixels(titled.png)).toBeGreaterThan(inkPixels(untitled.png) + 100);
+  });
+
+  it('refuses to load data from a URL or file, and says so instead of drawing an empty chart', async () => {
+    let requests = 0;
+    const server = createServer((_request, response) => {
+      requests += 1;
+      response.end('[{"x":"a","y":1}]');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const spec: TopLevelSpec = { ...barSpec(), data: { url: `http://127.0.0.1:${port}/data.json` } };
+      await expect(renderVegaLite(spec)).rejects.toThrow(/inline data only/);
+      await expect(renderVegaLite({ ...barSpec(), data: { url: 'file:///etc/passwd' } })).rejects.toThrow(/inline data only/);
+      expect(requests).toBe(0);
+    } finally {
+      server.close();
+    }
   });
 
   it('is deterministic: same spec, same bytes', async () => {
