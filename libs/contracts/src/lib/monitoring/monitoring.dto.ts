@@ -192,13 +192,14 @@ export class PerformanceDriftResultDto {
   @ApiProperty({ type: PerformanceThresholdsDto }) thresholds!: PerformanceThresholdsDto;
 }
 
-export class AtcCalibrationDto {
+export class CalibrationDto {
   @ApiProperty() dataset!: string;
   @ApiProperty() split!: string;
   @ApiProperty() rows!: number;
-  @ApiProperty() accuracy!: number;
+  @ApiProperty({ description: 'Labelled accuracy on the calibration rows' }) accuracy!: number;
   @ApiProperty() meanConfidence!: number;
-  @ApiProperty({ description: 'Confidence threshold t' }) threshold!: number;
+  @ApiProperty({ description: 'Confidence histogram bins mapped to their observed accuracy' }) bins!: number;
+  @ApiProperty() expectedCalibrationError!: number;
 }
 
 export class MeanConfidenceDto {
@@ -207,14 +208,14 @@ export class MeanConfidenceDto {
 }
 
 export class EstimatedAccuracyResultDto {
-  @ApiProperty({ enum: ['atc'], description: 'Average Thresholded Confidence (Garg et al., 2022)' }) method!: string;
+  @ApiProperty({ enum: ['calibrated_confidence'], description: "Mean of the window's confidences mapped to the accuracy observed at that confidence on a labelled calibration set" }) method!: string;
   @ApiProperty({ enum: ['ok', 'unavailable', 'insufficient_data'] }) status!: string;
   @ApiProperty(nullableString) reason!: string | null;
-  @ApiProperty({ type: AtcCalibrationDto, nullable: true }) calibration!: AtcCalibrationDto | null;
+  @ApiProperty({ type: CalibrationDto, nullable: true }) calibration!: CalibrationDto | null;
   @ApiProperty(nullableNumber) reference!: number | null;
   @ApiProperty(nullableNumber) current!: number | null;
   @ApiProperty(nullableNumber) delta!: number | null;
-  @ApiProperty() threshold!: number;
+  @ApiProperty({ description: 'Alert when the estimate drops by more than this' }) threshold!: number;
   @ApiProperty({ type: MeanConfidenceDto }) meanConfidence!: MeanConfidenceDto;
 }
 
