@@ -235,6 +235,11 @@ describe('monitoring API (schedules, drift and comparison reports)', () => {
     expect([job?.name, job?.data]).toEqual([MonitoringJobName.DriftMonitoring, { trigger: 'manual', reportId: drift.body.reportId, requestedBy: 'e2e-operator', parameters: {} }]);
     expect((await gateway.get(drift.body.reportUrl)).body).toMatchObject({ status: 'queued', trigger: 'manual', parameters: {}, result: null, alerts: [] });
     expect((await gateway.post('/api/v1/schedules/weekly/run', '')).status).toBe(404);
+
+    // The job UI shows the monitoring queue with the manual jobs and the schedulers' next runs.
+    const board = await gateway.get(`/admin/queues/api/queues?activeQueue=${MonitoringQueueName}&status=waiting&page=1`, { 'X-API-Key': TEST_KEYS.admin });
+    const listed = (board.body.queues as { name: string; jobs: { id: string }[] }[]).find((q) => q.name === MonitoringQueueName);
+    expect(listed?.jobs.map((j) => j.id)).toEqual(expect.arrayContaining([reportId, drift.body.reportId]));
   });
 
   it('queues a drift run with normalised windows, resolving the dataset name, and refuses bad bodies naming the field', async () => {

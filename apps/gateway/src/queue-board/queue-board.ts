@@ -9,6 +9,7 @@ import type { RouteAccess } from '../auth/route-access';
 import { AccessGuard } from '../auth/access.guard';
 import { HttpExceptionFilter } from '../common/http-exception.filter';
 import { EVALUATION_QUEUE } from '../evaluations/evaluation-queue.provider';
+import { MONITORING_QUEUE } from '../monitoring/monitoring-queue.provider';
 
 /** Where Bull Board (the operators' job UI) is mounted on the gateway's Express instance. */
 export const QUEUE_BOARD_PATH = '/admin/queues';
@@ -38,12 +39,12 @@ export const requireBoardAccess = (guard: AccessGuard, filter: HttpExceptionFilt
   };
 };
 
-/** Mounts Bull Board at QUEUE_BOARD_PATH showing the gateway's evaluation queue, admin key required. */
+/** Mounts Bull Board at QUEUE_BOARD_PATH showing the evaluation and monitoring queues, admin key required. */
 export const mountQueueBoard = (app: INestApplication): void => {
   const board = new ExpressAdapter();
   board.setBasePath(QUEUE_BOARD_PATH);
   createBullBoard({
-    queues: [new BullMQAdapter(app.get<Queue>(EVALUATION_QUEUE))],
+    queues: [new BullMQAdapter(app.get<Queue>(EVALUATION_QUEUE)), new BullMQAdapter(app.get<Queue>(MONITORING_QUEUE))],
     serverAdapter: board,
     options: { uiConfig: { boardTitle: 'sentiment-ops queues' } },
   });

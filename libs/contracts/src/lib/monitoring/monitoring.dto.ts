@@ -220,7 +220,7 @@ export class EstimatedAccuracyResultDto {
 }
 
 export class WebhookDeliveryDto {
-  @ApiProperty({ enum: ['not_configured', 'no_alerts', 'delivered', 'failed'] }) status!: string;
+  @ApiProperty({ enum: ['not_configured', 'no_alerts', 'pending', 'delivered', 'failed'], description: 'pending: delivery under way (retries included)' }) status!: string;
   @ApiProperty() attempts!: number;
   @ApiProperty(nullableString) lastError!: string | null;
 }
