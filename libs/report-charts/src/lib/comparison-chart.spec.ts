@@ -4,7 +4,9 @@ import { hasPngSignature, inkPixels, pngSize } from '../test/png';
 import { comparisonChartSpec, renderComparisonChart } from './comparison-chart';
 import { renderVegaLite } from './render';
 
-const bars = (report: ComparisonReport) => (comparisonChartSpec(report) as { data: { values: Array<Record<string, unknown>> } }).data.values;
+/** The bars of every dataset/split panel. */
+const bars = (report: ComparisonReport) =>
+  ((comparisonChartSpec(report) as { hconcat?: Array<{ data: { values: Array<Record<string, unknown>> } }> }).hconcat ?? []).flatMap((panel) => panel.data.values);
 
 describe('renderComparisonChart', () => {
   it('renders a non-blank PNG of a bounded size for a typical report', async () => {
@@ -24,6 +26,8 @@ describe('renderComparisonChart', () => {
     const report = comparisonReport();
     expect(bars(report)).toHaveLength(6);
     expect(bars(report)).toContainEqual({ model: 'sentiment-ops/roberta-finetuned-v3 (candidate)', target: 'amazon_reviews/test', metric: 'macro-F1', value: 0.6121 });
+    const panels = (comparisonChartSpec(report) as { hconcat: unknown[] }).hconcat;
+    expect(panels.map((panel) => (panel as { title: { text: string } }).title.text)).toEqual(['tweet_eval/test', 'amazon_reviews/test']);
     expect(JSON.stringify(comparisonChartSpec(report))).toContain('"domain":[0,1]');
     const { svg } = await renderVegaLite(comparisonChartSpec(report));
     expect(svg).toContain('Model evaluation 2026-11-29 22:00 UTC');
@@ -35,6 +39,7 @@ describe('renderComparisonChart', () => {
   it('leaves failed entries out of the bars and names them in the notes', async () => {
     const report = partialComparisonReport();
     expect(bars(report).map((bar) => bar['target'])).not.toContain('amazon_reviews/test');
+    expect(bars(report)).toHaveLength(4);
     const { svg } = await renderVegaLite(comparisonChartSpec(report));
     expect(svg).toContain('2 of 3 evaluations completed');
     expect(svg).toContain('FAILED sentiment-ops/roberta-finetuned-v3 (candidate) on amazon_reviews/test: dataset amazon_reviews/test not found');

@@ -1,6 +1,7 @@
 import type { ComparisonEntry, ComparisonReport } from '@sentiment-ops/contracts';
 import type { TopLevelSpec } from 'vega-lite';
 import type { Encoding } from 'vega-lite/build/src/encoding';
+import type { NonNormalizedSpec } from 'vega-lite/build/src/spec';
 import { formatUtc, shorten, signed } from './format';
 import { messageFigureSpec } from './message-figure';
 import { BASE_CONFIG, renderVegaLite, type PngOptions } from './render';
@@ -33,7 +34,7 @@ function comparisonNotes(report: ComparisonReport): string[] {
   }
   for (const delta of report.deltas) {
     notes.push(
-      `${shorten(delta.candidate, 30)} vs ${shorten(delta.baseline, 30)} on ${delta.dataset}/${delta.split}: ` +
+      `${shorten(delta.candidate)} vs ${shorten(delta.baseline)} on ${delta.dataset}/${delta.split}: ` +
         `accuracy ${signed(delta.accuracyDelta)}, macro-F1 ${signed(delta.macroF1Delta)}`,
     );
   }
@@ -60,29 +61,37 @@ export function comparisonChartSpec(report: ComparisonReport): TopLevelSpec {
     const reason = report.entries.length === 0 ? 'The report has no evaluations.' : 'No evaluation completed with scores.';
     return messageFigureSpec(title, [], [reason, ...notes]);
   }
-  const encoding: Encoding<string> = {
-    x: { field: 'target', type: 'nominal', title: 'dataset/split', axis: { labelAngle: 0 } },
-    xOffset: { field: 'model', type: 'nominal' },
-    y: { field: 'value', type: 'quantitative', title: 'score', scale: { domain: [0, 1] } },
-    color: { field: 'model', type: 'nominal', title: 'model', legend: { orient: 'bottom', columns: 1, labelLimit: 480 } },
-  };
+  // One panel per dataset/split (built here rather than by a Vega-Lite facet, so a model that was not
+  // evaluated on a dataset leaves no empty slot there), metrics on x, one bar per model.
+  const models = [...new Set(bars.map((bar) => bar.model))];
+  const targets = [...new Set(bars.map((bar) => bar.target))];
+  const panels = targets.map((target, index): NonNormalizedSpec => {
+    const values = bars.filter((bar) => bar.target === target);
+    const encoding: Encoding<string> = {
+      x: { field: 'metric', type: 'nominal', title: null, sort: METRICS.map((metric) => metric.label), axis: { labelAngle: 0, labelFontSize: 12 } },
+      xOffset: { field: 'model', type: 'nominal', sort: models },
+      y: { field: 'value', type: 'quantitative', title: index === 0 ? 'score' : null, scale: { domain: [0, 1] }, axis: index === 0 ? {} : { labels: false } },
+      color: { field: 'model', type: 'nominal', title: 'model', scale: { domain: models }, legend: { orient: 'bottom', columns: 1, labelLimit: 1000 } },
+    };
+    return {
+      name: `comparison_${index}`,
+      title: { text: target, fontSize: 13, anchor: 'middle' },
+      // With xOffset the step is one bar's width; wider when few models, so the metric labels fit.
+      width: { step: Math.max(44, Math.ceil(100 / new Set(values.map((bar) => bar.model)).size)) },
+      height: 260,
+      data: { values },
+      layer: [
+        { mark: { type: 'bar' }, encoding },
+        { mark: { type: 'text', dy: -6, fontSize: 10 }, encoding: { ...encoding, text: { field: 'value', type: 'quantitative', format: '.3f' } } },
+      ],
+    };
+  });
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     config: BASE_CONFIG,
     title: { text: title, subtitle: notes },
-    data: { values: bars },
-    facet: { column: { field: 'metric', type: 'nominal', title: null, sort: METRICS.map((metric) => metric.label) } },
-    spec: {
-      width: { step: 36 },
-      height: 260,
-      layer: [
-        { mark: { type: 'bar' }, encoding: { ...encoding, tooltip: { field: 'value', type: 'quantitative' } } },
-        {
-          mark: { type: 'text', dy: -6, fontSize: 10 },
-          encoding: { ...encoding, text: { field: 'value', type: 'quantitative', format: '.3f' } },
-        },
-      ],
-    },
+    hconcat: panels,
+    resolve: { scale: { color: 'shared', y: 'shared', x: 'independent', xOffset: 'independent' } },
   };
 }
 
