@@ -259,6 +259,11 @@ describe('monitoring API (schedules, drift and comparison reports)', () => {
     expect((await queue.getJob(accepted.body.reportId))?.data).toEqual({ trigger: 'manual', reportId: accepted.body.reportId, requestedBy: 'e2e-operator', parameters });
     expect((await gateway.get(accepted.body.statusUrl)).body).toMatchObject({ status: 'queued', parameters });
 
+    // No body at all (curl -X POST): every default.
+    const bare = await gateway.request('POST', '/api/v1/drift/run');
+    expect(bare.status).toBe(202);
+    expect((await queue.getJob(bare.body.reportId))?.data.parameters).toEqual({});
+
     const logWindow = await gateway.post('/api/v1/drift/run', { reference: { from: '2026-11-01T00:00:00Z', to: '2026-11-08T00:00:00Z' } });
     expect(logWindow.status).toBe(202);
     expect((await queue.getJob(logWindow.body.reportId))?.data.parameters).toEqual({ reference: { kind: 'log', from: '2026-11-01T00:00:00Z', to: '2026-11-08T00:00:00Z' } });

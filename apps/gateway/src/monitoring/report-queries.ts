@@ -1,4 +1,4 @@
-import { ALERT_SEVERITIES, REPORT_LIST_LIMITS, REPORT_STATUSES } from '@sentiment-ops/contracts';
+import { ALERT_SEVERITIES, driftRunBodySchema, REPORT_LIST_LIMITS, REPORT_STATUSES } from '@sentiment-ops/contracts';
 import { z } from 'zod';
 
 /** Query-string integers: digits only, so "1.5", "-3", "1e3" and "" are refused, not coerced. */
@@ -29,3 +29,6 @@ export type AlertListQuery = z.infer<typeof alertListQuerySchema>;
 
 export const reportIdParams = z.object({ id: z.uuid({ error: 'must be a report id (UUID)' }) });
 export const scheduleIdParams = z.object({ id: z.string().min(1).max(100) });
+
+/** `POST /api/v1/drift/run` takes no body at all (`curl -X POST`) as `{}`: every window at its default. */
+export const optionalDriftRunBody = z.preprocess((value) => value ?? {}, driftRunBodySchema);

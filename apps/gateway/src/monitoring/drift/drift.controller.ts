@@ -22,7 +22,6 @@ import {
   DriftReportDto,
   DriftReportListDto,
   DriftRunAcceptedDto,
-  driftRunBodySchema,
   DriftRunRequestDto,
   ErrorResponseDto,
   REPORT_STATUSES,
@@ -32,7 +31,7 @@ import {
 import { RequireRole } from '../../auth/access.decorators';
 import { CurrentPrincipal, type Principal } from '../../auth/principal';
 import { ZodValidationPipe } from '../../common/request-validation';
-import { alertListQuerySchema, reportIdParams, reportListQuerySchema, type AlertListQuery, type ReportListQuery } from '../report-queries';
+import { alertListQuerySchema, optionalDriftRunBody, reportIdParams, reportListQuerySchema, type AlertListQuery, type ReportListQuery } from '../report-queries';
 import { DriftService } from './drift.service';
 
 const NOT_COMPLETED = 'The report exists but has not completed (queued, running or failed): no rendering yet';
@@ -53,7 +52,7 @@ export class DriftController {
   @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Bad window (from ≥ to, longer than 90 days), unknown dataset or split, samples out of range, unknown field; `detail[].field` names it' })
   @ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: 'MONITORING_MAX_PENDING manual runs are already waiting' })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'Redis or Postgres is unreachable' })
-  run(@Body(new ZodValidationPipe(driftRunBodySchema)) body: DriftRunBody, @CurrentPrincipal() caller: Principal): Promise<DriftRunAcceptedDto> {
+  run(@Body(new ZodValidationPipe(optionalDriftRunBody)) body: DriftRunBody, @CurrentPrincipal() caller: Principal): Promise<DriftRunAcceptedDto> {
     return this.drift.run(body, caller.kind === 'key' ? caller.name : null);
   }
 
