@@ -87,6 +87,7 @@ describe('renderDriftFigure', () => {
     expect(insufficient.svg).toContain('Not enough data to judge drift on any feature:');
     expect(insufficient.svg).toContain('confidence: insufficient data (reference 5400 rows, current 0 rows)');
     expect(insufficient.svg).toContain('dataset drift: insufficient data');
+    expect(insufficient.svg).toContain('estimated accuracy: insufficient data');
     expect(specNames(driftFigureSpec(insufficientDriftResult(), meta)).filter((name) => name.startsWith('histogram_'))).toEqual([]);
 
     const none = await renderDriftFigure({ ...insufficientDriftResult(), features: [] }, meta);

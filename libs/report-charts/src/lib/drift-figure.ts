@@ -193,6 +193,9 @@ function headerLines(result: DriftReportResult, meta: DriftFigureMeta): string[]
   if (estimatedAccuracy.status === 'ok' && estimatedAccuracy.reference !== null && estimatedAccuracy.current !== null) {
     const delta = estimatedAccuracy.delta === null ? '' : ` (${signed(estimatedAccuracy.delta)})`;
     lines.push(`estimated accuracy (calibrated confidence): reference ${estimatedAccuracy.reference.toFixed(3)} → current ${estimatedAccuracy.current.toFixed(3)}${delta}`);
+  } else {
+    const reason = estimatedAccuracy.reason ? ` (${shorten(estimatedAccuracy.reason, 80)})` : '';
+    lines.push(`estimated accuracy: ${estimatedAccuracy.status === 'ok' ? 'no estimate' : estimatedAccuracy.status.replace('_', ' ')}${reason}`);
   }
   for (const performance of result.performance.filter((item) => item.status === 'ok').slice(0, 3)) {
     if (performance.accuracyDelta === null || performance.macroF1Delta === null) continue;
