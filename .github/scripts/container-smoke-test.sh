@@ -23,6 +23,12 @@ trap cleanup EXIT
 docker network create "$network" >/dev/null
 docker run -d --name smoke-redis --network "$network" redis:7-alpine >/dev/null
 docker run -d --name smoke-postgres --network "$network" -e POSTGRES_HOST_AUTH_METHOD=trust postgres:16-alpine >/dev/null
+# The worker migrates the database at start and exits if it cannot: wait for both stores first.
+for attempt in $(seq 1 30); do
+  docker exec smoke-postgres pg_isready -q -U postgres && docker exec smoke-redis redis-cli ping >/dev/null 2>&1 && break
+  [ "$attempt" -eq 30 ] && { echo "Redis or Postgres did not start"; exit 1; }
+  sleep 1
+done
 common=(--network "$network" -e REDIS_URL=redis://smoke-redis:6379 -e LOG_FORMAT=json)
 database=postgres://postgres@smoke-postgres:5432/sentiment_ops
 docker run -d --name smoke-inference "${common[@]}" -e MODEL_ID=sentiment-lite -e HF_HUB_OFFLINE=1 -e INTRA_OP_THREADS=1 "$inference_image" >/dev/null
