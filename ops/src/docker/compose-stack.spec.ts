@@ -93,6 +93,7 @@ describe('the compose checker fails on a broken reference', () => {
     ['a value the app refuses', (copy) => (envMap(copy, 'inference')['MODEL_DTYPE'] = 'int4'), /inference: inference would refuse to boot with this environment: .*MODEL_DTYPE/],
     ['a short metrics token', (copy) => (envMap(copy, 'gateway')['METRICS_TOKEN'] = 'short'), /gateway: gateway would refuse to boot .*METRICS_TOKEN/],
     ['a missing Dockerfile', (copy) => ((service(copy, 'worker').build as { dockerfile: string }).dockerfile = 'docker/worker.Dockerfile'), 'worker: Dockerfile docker/worker.Dockerfile does not exist'],
+    ['a build argument the Dockerfile does not declare', (copy) => ((service(copy, 'inference').build as { args: Record<string, string> }).args['MODEL_PUL'] = 'x'), 'inference: build argument MODEL_PUL is not an ARG of docker/inference.Dockerfile'],
     ['a missing build context', (copy) => ((service(copy, 'gateway').build as { context: string }).context = '../no-such-folder'), 'gateway: build context ../no-such-folder does not exist'],
     ['a missing bind mount source', (copy) => (volumesOf(copy, 'alertmanager')[0] = './alertmanager/missing.yml:/etc/alertmanager/alertmanager.yml:ro'), 'alertmanager: bind mount source ./alertmanager/missing.yml does not exist'],
     ['a missing env_file', (copy) => (service(copy, 'gateway').env_file = ['gateway.env']), 'gateway: env_file gateway.env does not exist'],

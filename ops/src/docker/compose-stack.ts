@@ -124,6 +124,11 @@ const appServices = (compose: ComposeFile, options: StackCheckOptions, problems:
     }
     const dockerfile = parseDockerfile(readRepoFile(dockerfilePath));
     problems.push(...appImageProblems(dockerfilePath, dockerfile, contextDir, options.acceptsNodeVersion, options.apps));
+    // A build argument the Dockerfile never declares is silently ignored by the builder.
+    const declared = new Set([...Object.keys(dockerfile.globalArgs), ...dockerfile.stages.flatMap((stage) => stage.instructions.filter((instruction) => instruction.keyword === 'ARG').map((instruction) => instruction.args.split('=')[0]))]);
+    const args = typeof service.build === 'object' ? service.build.args : undefined;
+    const argNames = Array.isArray(args) ? args.map((arg) => arg.split('=')[0]) : Object.keys(args ?? {});
+    for (const arg of argNames) if (!declared.has(arg)) problems.push(`${name}: build argument ${arg} is not an ARG of ${dockerfilePath}`);
     const project = dockerfile.stages.map(nxBuildProject).find(Boolean);
     const app = project ? options.apps[project] : undefined;
     if (project && app) found.push({ service: name, project, app, env: serviceEnvironment(service), dockerfile, dockerfilePath });
