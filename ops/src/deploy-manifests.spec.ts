@@ -115,6 +115,13 @@ describe('deploy/ Kubernetes manifests', () => {
 
     it('a KEDA trigger on a stream the replicas do not read, or on another Redis', () => {
       expect(problemsAfter('ScaledObject', 'inference', [{ op: 'replace', path: '/spec/triggers/0/metadata/stream', value: 'sentiment-ops:inference:live' }]).join('\n')).toMatch(/stream sentiment-ops:inference:live is not one the app reads/);
+      expect(problemsAfter('ScaledObject', 'inference', [{ op: 'add', path: '/spec/triggers/0/metadata/pendingEntriesCount', value: '10' }])).toContain(
+        'ScaledObject/inference trigger live-lag: needs exactly one of pendingEntriesCount, streamLength, lagCount (has pendingEntriesCount, lagCount)',
+      );
+      expect(problemsAfter('ScaledObject', 'inference', [{ op: 'remove', path: '/spec/triggers/2/metadata/consumerGroup' }])).toContain('ScaledObject/inference trigger bulk-lag: lagCount needs a consumerGroup');
+      expect(problemsAfter('ScaledObject', 'evaluation-worker', [{ op: 'replace', path: '/spec/triggers/0/metadata/listLength', value: '0' }])).toContain(
+        'ScaledObject/evaluation-worker trigger evaluation-wait: a redis list trigger needs listName and a positive listLength',
+      );
       expect(problemsAfter('ConfigMap', 'inference-config', [{ op: 'replace', path: '/data/REDIS_PREFIX', value: 'sentiment-ops-v2' }])).toContain('ScaledObject/inference: no trigger on stream sentiment-ops-v2:rpc:inference:live');
       expect(problemsAfter('ScaledObject', 'evaluation-worker', [{ op: 'replace', path: '/spec/triggers/0/metadata/address', value: 'redis.sentiment-ops-dev.svc.cluster.local:6379' }]).join('\n')).toMatch(/is not the app's Redis \(redis\.sentiment-ops\.svc\.cluster\.local:6379\)/);
     });

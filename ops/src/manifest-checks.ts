@@ -263,7 +263,17 @@ const checkScaling = (objects: readonly KubeObject[], context: CheckContext, env
       const metadata = asRecord(trigger['metadata']);
       const where = `${idOf(scaledObject)} trigger ${String(trigger['name'] ?? trigger['type'])}`;
       if (metadata['address'] !== expectedAddress) problems.push(`${where}: address ${String(metadata['address'])} is not the app's Redis (${expectedAddress})`);
-      if (trigger['type'] === 'redis-streams' && !streams.includes(String(metadata['stream']))) problems.push(`${where}: stream ${String(metadata['stream'])} is not one the app reads (${streams.join(', ')})`);
+      if (trigger['type'] === 'redis-streams') {
+        if (!streams.includes(String(metadata['stream']))) problems.push(`${where}: stream ${String(metadata['stream'])} is not one the app reads (${streams.join(', ')})`);
+        // KEDA reads exactly one of these targets (pendingEntriesCount first); lag and pending need the group.
+        const targets = ['pendingEntriesCount', 'streamLength', 'lagCount'].filter((key) => metadata[key] !== undefined);
+        if (targets.length !== 1) problems.push(`${where}: needs exactly one of pendingEntriesCount, streamLength, lagCount (has ${targets.join(', ') || 'none'})`);
+        if (!targets.includes('streamLength') && !metadata['consumerGroup']) problems.push(`${where}: ${targets.join('')} needs a consumerGroup`);
+      } else if (trigger['type'] === 'redis') {
+        if (!metadata['listName'] || !(Number(metadata['listLength']) > 0)) problems.push(`${where}: a redis list trigger needs listName and a positive listLength`);
+      } else {
+        problems.push(`${where}: trigger type ${String(trigger['type'])} is not one these checks know`);
+      }
     }
     const triggeredStreams = new Set(asArray(spec['triggers']).map((trigger) => asRecord(trigger['metadata'])['stream']));
     for (const stream of streams) if (!triggeredStreams.has(stream)) problems.push(`${idOf(scaledObject)}: no trigger on stream ${stream}`);
