@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { repoRoot } from './repo-files';
@@ -28,4 +28,29 @@ export const runTool = (executable: string, args: string[], timeoutMs = 60_000):
   const result = spawnSync(executable, args, { cwd: repoRoot, encoding: 'utf8', timeout: timeoutMs });
   if (result.error) throw result.error;
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
+};
+
+export interface BackgroundTool {
+  output(): string;
+  /** SIGTERM, then SIGKILL after the grace period; resolves once the process has exited. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Starts a long-running tool (e.g. a Prometheus server for a test), keeping its output for failure messages. */
+export const startTool = (executable: string, args: string[]): BackgroundTool => {
+  const child = spawn(executable, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    output: () => output,
+    stop: async (graceMs = 10_000) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
 };

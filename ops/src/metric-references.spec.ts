@@ -16,6 +16,10 @@ describe('PromQL reader', () => {
     ]);
     expect(references.groupingLabels).toEqual(['le', 'service', 'service', 'route', 'instance']);
     expect(references.byLabels).toEqual(['le', 'service']);
+    // `> bool` keeps every series (0 or 1); a plain comparison or != outside matchers drops some.
+    expect(references.filters).toBe(false);
+    expect(extractPromqlReferences('sum by (lane) (rpc_stream_lag{lane!="bulk"})').filters).toBe(false);
+    expect(extractPromqlReferences('time() - max(sentiment_drift_last_report_timestamp_seconds > 0)').filters).toBe(true);
   });
 
   it('reads aggregations written with the clause after the argument, __name__ matchers and strings holding braces', () => {

@@ -55,6 +55,7 @@ export interface GrafanaVariable {
   type: string;
   query?: string | { query?: string };
   definition?: string;
+  includeAll?: boolean;
   datasource?: { type?: string; uid?: string };
 }
 export interface GrafanaDashboard {

@@ -18,7 +18,11 @@ export interface PromqlReferences {
   groupingLabels: string[];
   /** The subset named in `by (…)`: the labels an aggregation keeps. */
   byLabels: string[];
+  /** Whether a comparison (`>`, `==`, …) may filter series out, so an empty result can be legitimate. */
+  filters: boolean;
 }
+
+const COMPARISONS = new Set(['==', '!=', '>', '<', '>=', '<=']);
 
 type TokenKind = 'identifier' | 'string' | 'number' | 'variable' | 'punct';
 interface Token {
@@ -111,6 +115,7 @@ export const extractPromqlReferences = (expression: string): PromqlReferences =>
   const selectors: SeriesSelector[] = [];
   const groupingLabels: string[] = [];
   const byLabels: string[] = [];
+  let filters = false;
   let index = 0;
   while (index < tokens.length) {
     const token = tokens[index];
@@ -148,10 +153,11 @@ export const extractPromqlReferences = (expression: string): PromqlReferences =>
         index += 1;
       }
     } else {
+      if (token.kind === 'punct' && COMPARISONS.has(token.text) && next?.text !== 'bool') filters = true;
       index += 1;
     }
   }
-  return { selectors, groupingLabels, byLabels };
+  return { selectors, groupingLabels, byLabels, filters };
 };
 
 /** Labels `{{name}}` of a Grafana legend format or an alert annotation. */
