@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse } from 'yaml';
+import { APP_CONTRACTS } from './app-contracts';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the deploy script is a tools/ CLI; its tests live with the other operations checks
 import { deploySpace, parseDeployArgs, renderSpaceFiles, runDeploySpace, SPACE_FILES, spaceHost, type SpaceTarget } from '../../tools/scripts/deploy-space';
 
@@ -67,6 +68,24 @@ describe('tools/scripts/deploy-space.ts (Hugging Face Space deployment)', () => 
     expect(text['Dockerfile']).toMatch(/MODEL_ID=sentiment-lite/);
     expect(text['README.md']).toContain(`https://${spaceHost(target.space)}/api/v1/sentiment`);
     expect(files.some((file) => /__[A-Z_]+__/.test(file.content))).toBe(false);
+  });
+
+  it('the Space environment is read by the gateway or the replica, passes both config loaders, and serves app_port', () => {
+    const text = Object.fromEntries(renderSpaceFiles(target).map((file) => [file.path, file.content]));
+    const envBlock = /^ENV ((?:.*\\\n)*.*)$/m.exec(text['Dockerfile'] ?? '')?.[1] ?? '';
+    const env = Object.fromEntries(
+      envBlock
+        .replace(/\\\n/g, ' ')
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((pair) => pair.split('=') as [string, string]),
+    );
+    const apps = APP_CONTRACTS.filter((app) => app.name === 'gateway' || app.name === 'inference');
+    expect(Object.keys(env).filter((name) => !apps.some((app) => app.envNames.includes(name)))).toEqual([]);
+    for (const app of apps) expect(() => app.loadConfig(env)).not.toThrow();
+    const frontMatter = parse((text['README.md'] ?? '').split('---\n')[1] ?? '') as { app_port: number };
+    expect(env['PORT']).toBe(String(frontMatter.app_port));
+    expect(text['Dockerfile']).toContain(`EXPOSE ${frontMatter.app_port}`);
   });
 
   it('--dry-run prints the target and each file with its size, without any network call or token', async () => {
