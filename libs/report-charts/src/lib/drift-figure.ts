@@ -138,7 +138,8 @@ function scorePanel(features: FeatureDriftResult[], family: 'p-value' | 'distanc
       label: score === null ? 'insufficient data' : `${formatScore(score)}${state === 'drift' ? ' DRIFT' : ''}`,
     };
   });
-  const plottedScores = values.flatMap((value) => (value.plotted === null ? [] : [value.plotted]));
+  // A non-finite score must not stretch the axis to infinity and blank the panel; it is clamped to the edge.
+  const plottedScores = values.flatMap((value) => (value.plotted !== null && Number.isFinite(value.plotted) ? [value.plotted] : []));
   const thresholds = values.map((value) => value.threshold);
   const domain = isPValue
     ? [Math.min(1e-4, ...plottedScores.map((score) => score / 10)), 1]
