@@ -1,5 +1,5 @@
 import { alertRules, allPanels, dashboardFiles, readDashboard } from './observability-files';
-import { readRepoFile, readYaml } from './repo-files';
+import { listRepoFiles, readRepoFile, readYaml } from './repo-files';
 
 interface ScrapeJob {
   job_name: string;
@@ -100,6 +100,18 @@ describe('alert rules', () => {
     expect(['critical', 'warning', 'info']).toContain(rule.labels?.['severity']);
     expect(rule.annotations).toEqual(expect.objectContaining({ summary: expect.any(String), description: expect.any(String), runbook_url: `docs/operations.md#${name.toLowerCase()}` }));
     expect(anchors.has(name.toLowerCase())).toBe(true);
+  });
+
+  it('each have a promtool unit test where they fire (docker/prometheus/tests)', () => {
+    interface RuleTestFile {
+      tests: { alert_rule_test?: { alertname: string; exp_alerts: unknown[] }[] }[];
+    }
+    const firing = new Set(
+      listRepoFiles('docker/prometheus/tests', '.yml').flatMap((file) =>
+        (readYaml(file) as RuleTestFile).tests.flatMap((test) => (test.alert_rule_test ?? []).filter((check) => check.exp_alerts.length > 0).map((check) => check.alertname)),
+      ),
+    );
+    expect(alerts.map(({ rule }) => rule.alert).filter((name) => !firing.has(name))).toEqual([]);
   });
 
   it('have no runbook entry left over from a removed alert', () => {
