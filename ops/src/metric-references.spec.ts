@@ -10,9 +10,9 @@ describe('PromQL reader', () => {
         ' / on (service) group_left (route) max without (instance) (up{job="$job"}) > bool 0.5 and service:http_requests:rate5m',
     );
     expect(references.selectors).toEqual([
-      { metric: 'http_request_duration_seconds_bucket', matcherLabels: ['service', 'route'] },
-      { metric: 'up', matcherLabels: ['job'] },
-      { metric: 'service:http_requests:rate5m', matcherLabels: [] },
+      { metric: 'http_request_duration_seconds_bucket', matcherLabels: ['service', 'route'], matcherValues: ['gateway', '/api/.*'] },
+      { metric: 'up', matcherLabels: ['job'], matcherValues: ['$job'] },
+      { metric: 'service:http_requests:rate5m', matcherLabels: [], matcherValues: [] },
     ]);
     expect(references.groupingLabels).toEqual(['le', 'service', 'service', 'route', 'instance']);
     expect(references.byLabels).toEqual(['le', 'service']);
@@ -25,8 +25,8 @@ describe('PromQL reader', () => {
   it('reads aggregations written with the clause after the argument, __name__ matchers and strings holding braces', () => {
     const references = extractPromqlReferences('sum(rate({__name__="inference_items_total", lane="live"}[5m])) by (replica) + label_replace(model_accuracy, "m", "$1", "model_name", "{(.*)}")');
     expect(references.selectors).toEqual([
-      { metric: 'inference_items_total', matcherLabels: ['lane'] },
-      { metric: 'model_accuracy', matcherLabels: [] },
+      { metric: 'inference_items_total', matcherLabels: ['lane'], matcherValues: ['live'] },
+      { metric: 'model_accuracy', matcherLabels: [], matcherValues: [] },
     ]);
     expect(references.byLabels).toEqual(['replica']);
   });

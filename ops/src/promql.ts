@@ -10,6 +10,8 @@ export interface SeriesSelector {
   metric: string | undefined;
   /** Label names of its matchers (`__name__` excluded). */
   matcherLabels: string[];
+  /** The matchers' values as written (Grafana variables not interpolated), in the same order. */
+  matcherValues: string[];
 }
 
 export interface PromqlReferences {
@@ -85,9 +87,10 @@ export const tokenizePromql = (expression: string): Token[] => {
   return tokens;
 };
 
-const readMatchers = (tokens: Token[], start: number): { labels: string[]; name: string | undefined; next: number } => {
+const readMatchers = (tokens: Token[], start: number): { labels: string[]; values: string[]; name: string | undefined; next: number } => {
   // tokens[start] is '{'
   const labels: string[] = [];
+  const values: string[] = [];
   let name: string | undefined;
   let index = start + 1;
   while (index < tokens.length && tokens[index].text !== '}') {
@@ -101,12 +104,13 @@ const readMatchers = (tokens: Token[], start: number): { labels: string[]; name:
       if (operator.text === '=' && value.kind === 'string') name = value.text;
     } else {
       labels.push(label.text);
+      values.push(value.text);
     }
     index += 3;
     if (tokens[index]?.text === ',') index += 1;
   }
   if (index >= tokens.length) throw new Error('unclosed {');
-  return { labels, name, next: index + 1 };
+  return { labels, values, name, next: index + 1 };
 };
 
 /** The series and labels an expression refers to. Throws on input it cannot read, so nothing slips through unread. */
@@ -126,7 +130,7 @@ export const extractPromqlReferences = (expression: string): PromqlReferences =>
       index += 1;
     } else if (token.kind === 'punct' && token.text === '{') {
       const matchers = readMatchers(tokens, index);
-      selectors.push({ metric: matchers.name, matcherLabels: matchers.labels });
+      selectors.push({ metric: matchers.name, matcherLabels: matchers.labels, matcherValues: matchers.values });
       index = matchers.next;
     } else if (token.kind === 'identifier' && GROUPING_KEYWORDS.has(token.text)) {
       index += 1;
@@ -146,10 +150,10 @@ export const extractPromqlReferences = (expression: string): PromqlReferences =>
     } else if (token.kind === 'identifier') {
       if (next?.text === '{') {
         const matchers = readMatchers(tokens, index + 1);
-        selectors.push({ metric: token.text, matcherLabels: matchers.labels });
+        selectors.push({ metric: token.text, matcherLabels: matchers.labels, matcherValues: matchers.values });
         index = matchers.next;
       } else {
-        selectors.push({ metric: token.text, matcherLabels: [] });
+        selectors.push({ metric: token.text, matcherLabels: [], matcherValues: [] });
         index += 1;
       }
     } else {
