@@ -1,8 +1,15 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { InferenceLane } from '@sentiment-ops/contracts';
 import { InferenceClient } from '@sentiment-ops/inference-client';
-import { createPgPool, EvaluationRunRepository } from '@sentiment-ops/persistence';
+import { ComparisonReportRepository, createPgPool, DriftReportRepository, EvaluationRunRepository, PredictionLogRepository } from '@sentiment-ops/persistence';
+import { FlowProducer } from 'bullmq';
+import { Redis } from 'ioredis';
 import type { Pool } from 'pg';
+import { FLOW_PRODUCER, ModelEvaluationFlow } from './comparison/model-evaluation-flow';
+import { DriftReportService } from './drift/drift-report.service';
+import { DriftWindows } from './drift/drift-windows';
+import { AlertWebhook } from './monitoring/alert-webhook';
+import { MonitoringProcessor } from './monitoring/monitoring.processor';
 import { WORKER_CONFIG, type WorkerConfig } from './config/worker.config';
 import { datasetSourceProvider } from './evaluation/dataset-source.provider';
 import { EvaluateDatasetService } from './evaluation/evaluate-dataset.service';
@@ -22,10 +29,13 @@ export const PG_POOL = Symbol('PG_POOL');
 class ConnectionsLifecycle implements OnApplicationShutdown {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(FLOW_PRODUCER) private readonly flows: FlowProducer,
     private readonly inference: InferenceClient,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    await this.flows.close().catch(() => undefined);
+    (this.flows.opts.connection as Redis).disconnect();
     await this.inference.close();
     await this.pool.end();
   }
@@ -49,11 +59,27 @@ export class WorkerModule {
           useFactory: () =>
             new InferenceClient({ redisUrl: config.redis.url, redisPrefix: config.redis.prefix, defaultTimeoutMs: config.evaluation.inferenceTimeoutMs, defaultLane: InferenceLane.Bulk }),
         },
+        {
+          provide: FLOW_PRODUCER,
+          useFactory: () => {
+            const connection = new Redis(config.redis.url, { maxRetriesPerRequest: null });
+            connection.on('error', () => undefined);
+            return new FlowProducer({ connection, prefix: `${config.redis.prefix}:bull` });
+          },
+        },
+        { provide: PredictionLogRepository, inject: [PG_POOL], useFactory: (pool: Pool) => new PredictionLogRepository(pool) },
+        { provide: DriftReportRepository, inject: [PG_POOL], useFactory: (pool: Pool) => new DriftReportRepository(pool) },
+        { provide: ComparisonReportRepository, inject: [PG_POOL], useFactory: (pool: Pool) => new ComparisonReportRepository(pool) },
         datasetSourceProvider,
         LiveLaneYield,
         EvaluateDatasetService,
         EvaluationProcessor,
         FineTuneService,
+        AlertWebhook,
+        DriftWindows,
+        DriftReportService,
+        ModelEvaluationFlow,
+        MonitoringProcessor,
         WorkerState,
         ConnectionsLifecycle,
       ],

@@ -3,3 +3,4 @@ export * from './lib/processes';
 export * from './lib/redis';
 export * from './lib/wait-for';
 export * from './lib/postgres';
+export * from './lib/synthetic-traffic';

@@ -44,7 +44,7 @@ export const createDriftMetrics = (registry: Registry) => ({
   }),
   scheduledRunsTotal: new Counter<'schedule' | 'outcome'>({
     name: DRIFT_METRIC.scheduledRunsTotal,
-    help: 'Runs of the built-in schedules (model-evaluation, drift-monitoring) by outcome (completed, flagged, failed)',
+    help: 'Runs of the built-in schedules (model-evaluation, drift-monitoring) by outcome (completed, partial: a model-evaluation report with a failed child, failed)',
     labelNames: ['schedule', 'outcome'],
     registers: [registry],
   }),

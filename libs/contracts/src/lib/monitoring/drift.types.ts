@@ -119,7 +119,8 @@ export interface DriftAlert {
 }
 
 export interface WebhookDelivery {
-  status: 'not_configured' | 'no_alerts' | 'delivered' | 'failed';
+  /** pending: alerts were stored and delivery is under way (retries included). */
+  status: 'not_configured' | 'no_alerts' | 'pending' | 'delivered' | 'failed';
   attempts: number;
   lastError: string | null;
 }
