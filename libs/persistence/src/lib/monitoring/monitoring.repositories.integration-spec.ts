@@ -15,7 +15,7 @@ const result = (drifted: boolean): DriftReportResult => ({
   features: [],
   dataset: { status: 'ok', drifted, driftedFeatures: drifted ? 4 : 0, evaluatedFeatures: 6, share: drifted ? 4 / 6 : 0, threshold: 0.5 },
   performance: [],
-  estimatedAccuracy: { method: 'atc', status: 'unavailable', reason: 'no calibration data', calibration: null, reference: null, current: null, delta: null, threshold: 0.1, meanConfidence: { reference: 0.8, current: 0.7 } },
+  estimatedAccuracy: { method: 'calibrated_confidence', status: 'unavailable', reason: 'no calibration data', calibration: null, reference: null, current: null, delta: null, threshold: 0.1, meanConfidence: { reference: 0.8, current: 0.7 } },
   webhook: { status: 'not_configured', attempts: 0, lastError: null },
 });
 
