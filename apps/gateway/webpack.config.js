@@ -1,3 +1,6 @@
 const { nestAppConfig } = require('../../tools/webpack/nest-app.config');
 
-module.exports = nestAppConfig(__dirname, { assets: ['./src/assets'] });
+// Chart.js's browser build is served by the gateway itself (the dashboard loads nothing from elsewhere).
+module.exports = nestAppConfig(__dirname, {
+  assets: ['./src/assets', { input: 'node_modules/chart.js/dist', glob: 'chart.umd.min.js', output: 'assets/ui/vendor' }],
+});

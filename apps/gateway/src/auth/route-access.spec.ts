@@ -43,6 +43,7 @@ const EXPECTED: Record<string, string> = {
   'GET /': 'public',
   'GET /admin/dashboard': 'public',
   'GET /ui/:file': 'public',
+  'GET /ui/vendor/chart.umd.min.js': 'public',
 };
 
 describe('route access levels', () => {

@@ -91,8 +91,8 @@ describe('hostile text renders inertly', () => {
   };
   afterEach(() => pages.splice(0).forEach((page) => page.close()));
 
-  const index = (respond: (url: string) => StubResponse) => open(asset('index.html'), ['api-key.js', 'app.js'], 'http://gateway.test/', respond);
-  const dashboard = (respond: (url: string) => StubResponse) => open(asset('dashboard.html'), ['api-key.js', 'dashboard.js'], 'http://gateway.test/admin/dashboard', respond);
+  const index = (respond: (url: string) => StubResponse) => open(asset('index.html'), ['api-key.js', 'results.js', 'upload.js', 'app.js'], 'http://gateway.test/', respond);
+  const dashboard = (respond: (url: string) => StubResponse) => open(asset('dashboard.html'), ['api-key.js', 'dashboard-charts.js', 'dashboard-runs.js', 'dashboard.js'], 'http://gateway.test/admin/dashboard', respond);
 
   it('the checks would notice markup built from the payload', () => {
     // Guards the guard: the same payload through innerHTML does create elements.

@@ -1,30 +1,14 @@
 'use strict';
-// Reads the gateway's metrics (Prometheus text, admin/dashboard/metrics: operator key) and shows the
-// reference dashboard's tables; refreshes every 30 s.
+// Polls the gateway's metrics (admin/dashboard/metrics, operator key) every 5 s, feeds the charts
+// and the tables beside them (the charts' text alternative), and refreshes evaluations and drift.
 (function () {
-  const REFRESH_MS = 30000;
-
-  function parse(text) {
-    const series = [];
-    for (const line of text.split('\n')) {
-      if (!line || line.startsWith('#')) continue;
-      const match = /^([a-zA-Z_:][\w:]*)(\{([^}]*)\})?\s+(\S+)/.exec(line);
-      if (!match) continue;
-      const labels = {};
-      for (const pair of (match[3] || '').match(/\w+="(?:[^"\\]|\\.)*"/g) || []) {
-        const index = pair.indexOf('=');
-        labels[pair.slice(0, index)] = pair.slice(index + 2, -1);
-      }
-      series.push({ name: match[1], labels, value: Number(match[4]) });
-    }
-    return series;
-  }
-
-  const sum = (series, name) => series.filter((s) => s.name === name).reduce((total, s) => total + s.value, 0);
+  const REFRESH_MS = 5000;
+  const { parse, sum } = window.sentimentOpsCharts;
+  const charts = window.sentimentOpsCharts.start();
+  document.getElementById('window-size').textContent = charts ? String(charts.windowSize) : '0 (charts unavailable)';
 
   function rows(id, entries) {
-    const body = document.getElementById(id);
-    body.replaceChildren(
+    document.getElementById(id).replaceChildren(
       ...entries.map(([label, value, strong]) => {
         const row = document.createElement('tr');
         const name = document.createElement(strong ? 'th' : 'td');
@@ -42,30 +26,39 @@
     return count > 0 ? ((sum(series, base + '_sum') / count) * (scale || 1)).toFixed(digits) : 'N/A';
   };
 
-  async function refresh() {
+  function tables(series) {
+    const byLabel = (label) => sum(series, 'sentiment_predictions_total', (l) => l.sentiment === label);
+    rows('predictions', [
+      ['Positive predictions', byLabel('positive')],
+      ['Neutral predictions', byLabel('neutral')],
+      ['Negative predictions', byLabel('negative')],
+      ['Total predictions', sum(series, 'sentiment_predictions_total'), true],
+    ]);
+    const latency = average(series, 'sentiment_prediction_latency_seconds', 2, 1000);
+    rows('performance', [['Average prediction latency', latency === 'N/A' ? latency : latency + ' ms']]);
+    const length = average(series, 'sentiment_text_length', 1);
+    rows('text-metrics', [
+      ['Average text length', length === 'N/A' ? length : length + ' characters'],
+      ['Average confidence', average(series, 'sentiment_confidence', 2)],
+    ]);
+    rows('lanes', [
+      ['Live backlog (texts)', sum(series, 'live_queue_backlog_items')],
+      ['Live lane pending', sum(series, 'rpc_stream_pending', (l) => l.lane === 'live')],
+      ['Bulk lane pending', sum(series, 'rpc_stream_pending', (l) => l.lane === 'bulk')],
+    ]);
+  }
+
+  async function refreshMetrics() {
     const error = document.getElementById('error');
     try {
       const response = await fetch(new URL('admin/dashboard/metrics', document.baseURI), { headers: window.sentimentOpsAuth.headers({}) });
       if (!response.ok) {
         const payload = await response.json().catch(() => ({}));
-        throw new Error(window.sentimentOpsAuth.explain(response, payload.message || 'metrics request failed with status ' + response.status));
+        throw new Error(window.sentimentOpsAuth.explain(response, (payload && payload.message) || 'metrics request failed with status ' + response.status));
       }
       const series = parse(await response.text());
-      const predictions = series.filter((s) => s.name === 'sentiment_predictions_total');
-      const byLabel = (label) => predictions.filter((s) => s.labels.sentiment === label).reduce((t, s) => t + s.value, 0);
-      rows('predictions', [
-        ['Positive predictions', byLabel('positive')],
-        ['Neutral predictions', byLabel('neutral')],
-        ['Negative predictions', byLabel('negative')],
-        ['Total predictions', predictions.reduce((t, s) => t + s.value, 0), true],
-      ]);
-      const latency = average(series, 'sentiment_prediction_latency_seconds', 2, 1000);
-      rows('performance', [['Average prediction latency', latency === 'N/A' ? latency : latency + ' ms']]);
-      const length = average(series, 'sentiment_text_length', 1);
-      rows('text-metrics', [
-        ['Average text length', length === 'N/A' ? length : length + ' characters'],
-        ['Average confidence', average(series, 'sentiment_confidence', 2)],
-      ]);
+      tables(series);
+      if (charts) charts.update(series);
       document.getElementById('updated').textContent = new Date().toLocaleTimeString();
       error.hidden = true;
     } catch (caught) {
@@ -74,7 +67,14 @@
     }
   }
 
-  document.getElementById('refresh').addEventListener('click', refresh);
-  refresh();
+  let polls = 0;
+  async function refresh(all) {
+    await refreshMetrics();
+    // Evaluations and drift change slowly: every third poll unless asked.
+    if (all || polls++ % 3 === 0) await window.sentimentOpsRuns.refresh();
+  }
+
+  document.getElementById('refresh').addEventListener('click', () => refresh(true));
+  refresh(true);
   setInterval(refresh, REFRESH_MS);
 })();
