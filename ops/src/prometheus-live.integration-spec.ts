@@ -15,6 +15,7 @@ import {
   type ServiceProcess,
   type TestDatabase,
 } from '@sentiment-ops/testing';
+import type { DriftReport } from '@sentiment-ops/contracts';
 import { findExecutable, startTool, type BackgroundTool } from './external-tools';
 import { alertQuerySites, dashboardFiles, dashboardQuerySites, readDashboard, recordingRules, variableAsPromql, type GrafanaVariable } from './observability-files';
 import { extractPromqlReferences, type PromqlReferences } from './promql';
@@ -23,8 +24,8 @@ import { readYaml, repoPath } from './repo-files';
 /*
  * The dashboards and rules against the real thing: Debian's Prometheus scrapes a gateway, an inference
  * replica (the committed sentiment-lite model) and an evaluation worker, with the recording and alert rules
- * loaded, while the test sends predictions and runs an evaluation. Then every panel query, variable and rule
- * expression is evaluated through Prometheus's HTTP API.
+ * loaded, while the test sends predictions, runs an evaluation and a drift report. Then every panel query,
+ * variable and rule expression is evaluated through Prometheus's HTTP API.
  */
 const prometheusBinary = findExecutable('prometheus');
 const METRICS_TOKEN = 'ops-live-metrics-token-0123456789abcdef';
@@ -70,6 +71,7 @@ describe('dashboards and rules on a live Prometheus', () => {
   let scratch = '';
   const prefix = uniquePrefix('ops-prometheus');
   const variables: Record<string, string> = {};
+  let driftReport: DriftReport | undefined;
 
   const query = async <T = { resultType: string; result: unknown[] }>(path: string, params: Record<string, string>): Promise<PromResponse<T>> =>
     (await fetch(`${prometheusUrl}${path}?${new URLSearchParams(params)}`)).json() as Promise<PromResponse<T>>;
@@ -92,10 +94,11 @@ describe('dashboards and rules on a live Prometheus', () => {
     mkdirSync(join(datasetsDir, 'tweeteval_sentiment'), { recursive: true });
     const labels = ['negative', 'neutral', 'positive'];
     const words = ['love', 'hate', 'meeting', 'great', 'awful', 'today'];
-    writeFileSync(
-      join(datasetsDir, 'tweeteval_sentiment', 'test.jsonl'),
-      Array.from({ length: 30 }, (_, i) => JSON.stringify({ text: `${words[i % 6]} ${words[(i * 5) % 6]} row ${i}`, label: labels[i % 3] })).join('\n') + '\n',
-    );
+    const rows = (count: number, offset: number) =>
+      Array.from({ length: count }, (_, i) => JSON.stringify({ text: `${words[i % 6]} ${words[(i * 5) % 6]} row ${i + offset}`, label: labels[i % 3] })).join('\n') + '\n';
+    // test: the evaluation and the drift reference; val: the drift report's confidence calibration.
+    writeFileSync(join(datasetsDir, 'tweeteval_sentiment', 'test.jsonl'), rows(40, 0));
+    writeFileSync(join(datasetsDir, 'tweeteval_sentiment', 'val.jsonl'), rows(40, 1000));
     database = await createTestDatabase('ops_prometheus_live');
     const shared = { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, DATABASE_URL: database.url, LOG_FORMAT: 'json' };
 
@@ -176,15 +179,28 @@ describe('dashboards and rules on a live Prometheus', () => {
       },
       { timeoutMs: 60_000, intervalMs: 250, what: 'the evaluation to complete' },
     );
+    // A drift report of the logged live traffic against the labelled test split: the drift series get values.
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // one prediction-log flush (PREDICTION_LOG_FLUSH_MS)
+    const drift = await post('/api/v1/drift/run', { reference: { dataset: 'tweet_eval', split: 'test', samples: 30 } }, { 'x-api-key': OPERATOR_KEY });
+    expect(drift.status).toBe(202);
+    const { statusUrl: reportUrl } = (await drift.json()) as { statusUrl: string };
+    driftReport = await waitFor(
+      async () => {
+        const report = (await (await fetch(`${gatewayUrl}${reportUrl}`, { headers: { 'x-api-key': OPERATOR_KEY } })).json()) as DriftReport;
+        if (report.status === 'failed') throw new Error(`drift report failed: ${report.error}`);
+        return report.status === 'completed' ? report : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 250, what: 'the drift report to complete' },
+    );
     // More traffic spread over a few scrapes, so rates and quantiles have samples on both sides.
     for (let second = 0; second < 6; second += 1) {
       await Promise.all(words.map((word, i) => post('/api/v1/sentiment', { text: `${word} later ${second} ${i}` })));
       await new Promise((resolve) => setTimeout(resolve, 1_000));
     }
-    await waitFor(async () => ((await query('/api/v1/query', { query: 'model_accuracy' })).data.result.length > 0 ? true : undefined), {
+    await waitFor(async () => ((await query('/api/v1/query', { query: 'model_accuracy and on () sentiment_drift_last_report_timestamp_seconds > 0' })).data.result.length > 0 ? true : undefined), {
       timeoutMs: 15_000,
       intervalMs: 250,
-      what: 'the evaluation gauges to be scraped',
+      what: 'the evaluation and drift gauges to be scraped',
     });
   }, 300_000);
 
@@ -243,11 +259,19 @@ describe('dashboards and rules on a live Prometheus', () => {
     for (const site of alertQuerySites()) {
       expect({ where: site.where, status: (await query('/api/v1/query', { query: site.expr })).status }).toEqual({ where: site.where, status: 'success' });
     }
-    // A healthy stack raises nothing that would page.
-    const paging = await query<{ result: { metric: Record<string, string> }[] }>('/api/v1/query', { query: 'ALERTS{severity="critical"}' });
-    expect(paging.data.result.map((alert) => alert.metric['alertname'])).toEqual([]);
-    const pending = await query<{ result: { metric: Record<string, string> }[] }>('/api/v1/query', { query: 'ALERTS' });
-    console.log(`alerts pending or firing on the test stack: ${pending.data.result.map((alert) => `${alert.metric['alertname']} (${alert.metric['alertstate']})`).join(', ') || 'none'}`);
+  });
+
+  whenPrometheus('raises the drift report\'s verdict and CRITICAL alerts as Prometheus alerts, and no availability alert', async () => {
+    const alerts = (await query<{ result: { metric: Record<string, string> }[] }>('/api/v1/query', { query: 'ALERTS' })).data.result.map((alert) => alert.metric);
+    console.log(`alerts on the test stack: ${alerts.map((alert) => `${alert['alertname']} (${alert['alertstate']})`).join(', ') || 'none'}`);
+    const firing = (name: string) => alerts.filter((alert) => alert['alertname'] === name && alert['alertstate'] === 'firing');
+    // The report's own alerts travel through sentiment_drift_alerts_total; the first one of a type appears at 1.
+    const criticalTypes = [...new Set(driftReport?.alerts.filter((alert) => alert.severity === 'CRITICAL').map((alert) => alert.type))].sort();
+    expect(firing('CriticalDriftAlert').map((alert) => alert['type']).sort()).toEqual(criticalTypes);
+    expect(firing('DatasetDriftDetected').length).toBe(driftReport?.result?.dataset.drifted ? 1 : 0);
+    for (const name of ['GatewayDown', 'NoInferenceReplicas', 'InferenceReplicaDown', 'EvaluationWorkerDown', 'GatewayHighErrorRate', 'EvaluationJobsFailing', 'ScheduledRunFailed']) {
+      expect({ name, firing: firing(name).length }).toEqual({ name, firing: 0 });
+    }
   });
 
   const variableValues = async (variable: GrafanaVariable): Promise<string[]> => {
