@@ -3,20 +3,23 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import {
+  chromiumAvailable,
+  CHROMIUM_PATH,
   createTestDatabase,
   deleteKeys,
   ensureTinyModel,
+  launchBrowser,
   startEvaluationWorker,
   startInferenceReplica,
   TEST_REDIS_URL,
   uniquePrefix,
   waitFor,
   type InferenceReplica,
+  type TestBrowser,
   type TestDatabase,
   type WorkerProcess,
 } from '@sentiment-ops/testing';
 import { migrateDatabase } from '@sentiment-ops/persistence';
-import { chromiumAvailable, CHROMIUM_PATH, launchBrowser, type TestBrowser } from '../test/browser';
 import { startGateway, TEST_API_KEYS, TEST_KEYS, type RunningGateway } from '../test/gateway-harness';
 
 const LABELS = ['negative', 'neutral', 'positive'];

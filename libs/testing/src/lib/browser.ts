@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 
 /** Debian's Chromium (`apt-get install chromium`); CHROMIUM_PATH overrides it. */
 export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -23,6 +23,8 @@ export interface TestBrowser {
  * network outside the gateway is caught. Each page records CSP violations in `window.__cspViolations`.
  */
 export const launchBrowser = async (origin: string, viewport = { width: 1280, height: 900 }): Promise<TestBrowser> => {
+  // Loaded on use: the other suites importing this library never pay for Playwright.
+  const { chromium } = await import('playwright-core');
   const profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, viewport });
   const foreignRequests: string[] = [];
@@ -32,10 +34,9 @@ export const launchBrowser = async (origin: string, viewport = { width: 1280, he
     foreignRequests.push(url);
     return route.abort();
   });
-  await context.addInitScript(() => {
-    const violations: string[] = [];
-    Object.assign(window, { __cspViolations: violations });
-    document.addEventListener('securitypolicyviolation', (event) => violations.push(`${event.violatedDirective} ${event.blockedURI}`));
+  // Page code as a string: this library is compiled without the DOM types.
+  await context.addInitScript({
+    content: "window.__cspViolations = []; document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));",
   });
   return {
     context,
