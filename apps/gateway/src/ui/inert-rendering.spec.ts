@@ -92,7 +92,8 @@ describe('hostile text renders inertly', () => {
   afterEach(() => pages.splice(0).forEach((page) => page.close()));
 
   const index = (respond: (url: string) => StubResponse) => open(asset('index.html'), ['api-key.js', 'results.js', 'upload.js', 'app.js'], 'http://gateway.test/', respond);
-  const dashboard = (respond: (url: string) => StubResponse) => open(asset('dashboard.html'), ['api-key.js', 'dashboard-charts.js', 'dashboard-runs.js', 'dashboard.js'], 'http://gateway.test/admin/dashboard', respond);
+  const dashboard = (respond: (url: string) => StubResponse, url = 'http://gateway.test/admin/dashboard') =>
+    open(asset('dashboard.html'), ['api-key.js', 'dashboard-charts.js', 'dashboard-runs.js', 'dashboard.js'], url, respond);
 
   it('the checks would notice markup built from the payload', () => {
     // Guards the guard: the same payload through innerHTML does create elements.
@@ -174,6 +175,28 @@ describe('hostile text renders inertly', () => {
     expect(text(page, '#predictions')).toContain('Total predictions7');
     expect(text(page, '#performance')).toBe('Average prediction latency250.00 ms');
     expect(page.document.body.textContent).not.toContain('<img');
+    expectInert(page);
+  });
+
+  it('dashboard: evaluation history, run details, drift report and alerts carrying payloads show them as text', async () => {
+    const id = '0b0e3c2a-1d4f-4f7e-9a55-3e1f2b9c8d70';
+    const report = { samples: 3, accuracy: 1, macroPrecision: 1, macroRecall: 1, macroF1: 1, perClass: Object.fromEntries(['negative', 'neutral', 'positive'].map((l) => [l, { precision: 1, recall: 1, f1: 1, support: 1 }])), confusionMatrix: [[1, 0, 0], [0, 1, 0], [0, 0, 1]] };
+    const run = { id, createdAt: '2026-11-29T00:00:00Z', resolvedModel: PAYLOAD, modelName: null, modelVersion: IMG, dataset: PAYLOAD, split: SCRIPT, samples: 3, samplesEvaluated: 3, status: 'completed', progress: 1, sampling: 'first', seed: 1, error: PAYLOAD, report };
+    const drift = { id, status: 'failed', trigger: PAYLOAD, createdAt: '2026-11-29T00:00:00Z', error: PAYLOAD, result: null };
+    const alert = { severity: 'CRITICAL', createdAt: '2026-11-29T00:00:00Z', message: PAYLOAD };
+    const page = dashboard((url) => {
+      if (url.includes('/api/v1/evaluations/')) return { status: 200, body: run };
+      if (url.includes('/api/v1/evaluations')) return { status: 200, body: { items: [run] } };
+      if (url.includes('/api/v1/drift/reports')) return { status: 200, body: { items: [drift] } };
+      if (url.includes('/api/v1/drift/alerts')) return { status: 200, body: { items: [alert] } };
+      return { status: 200, text: '' };
+    }, `http://gateway.test/admin/dashboard#evaluation=${id}`);
+    await waitFor(() => page.document.querySelector('#confusion-matrix') || undefined, { what: 'the run details' });
+    await waitFor(() => page.document.querySelector('#evaluations-body tr') || undefined, { what: 'the history row' });
+    await waitFor(() => text(page, '#drift-alerts').includes(PAYLOAD) || undefined, { what: 'the alerts' });
+    expect(text(page, '#evaluations-body')).toContain(PAYLOAD);
+    expect(text(page, '#evaluation-details')).toContain(`${PAYLOAD} (version ${IMG}) · ${PAYLOAD} / ${SCRIPT}`);
+    expect(text(page, '#drift-report')).toContain(`(${PAYLOAD}, `);
     expectInert(page);
   });
 });
