@@ -71,12 +71,40 @@
         return row;
       }),
     );
+    renderMatrix();
     for (const header of document.querySelectorAll('#evaluations th')) {
       const button = header.querySelector('button');
       if (!button) continue;
       if (button.dataset.sort === sort.key) header.setAttribute('aria-sort', sort.descending ? 'descending' : 'ascending');
       else header.removeAttribute('aria-sort');
     }
+  }
+
+  // Model × dataset: the newest completed run of each pair (macro F1, accuracy), linked to its details.
+  function renderMatrix() {
+    const newest = new Map();
+    for (const run of runs) {
+      if (run.status !== 'completed' || !run.report) continue;
+      const key = JSON.stringify([modelOf(run), run.dataset + ' (' + run.split + ')']);
+      if (!newest.has(key) || newest.get(key).createdAt < run.createdAt) newest.set(key, run);
+    }
+    const models = [...new Set(runs.filter((run) => run.report).map(modelOf))].sort();
+    const datasets = [...new Set(runs.filter((run) => run.report).map((run) => run.dataset + ' (' + run.split + ')'))].sort();
+    const target = document.getElementById('evaluations-matrix');
+    if (models.length === 0) return target.replaceChildren();
+    const body = models.map((model) =>
+      [model].concat(
+        datasets.map((dataset) => {
+          const run = newest.get(JSON.stringify([model, dataset]));
+          if (!run) return null;
+          const link = document.createElement('a');
+          link.href = location.pathname + '#evaluation=' + encodeURIComponent(run.id);
+          link.textContent = 'F1 ' + fixed(run.report.macroF1) + ' · acc ' + fixed(run.report.accuracy);
+          return link;
+        }),
+      ),
+    );
+    target.replaceChildren(table('Newest completed run per model × dataset (macro F1, accuracy)', ['model \\ dataset'].concat(datasets), body));
   }
 
   for (const button of document.querySelectorAll('#evaluations th button')) {
