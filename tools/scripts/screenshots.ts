@@ -114,7 +114,7 @@ const main = async (): Promise<void> => {
     const api = async (method: string, path: string, body?: unknown): Promise<Record<string, any>> => { // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON of several shapes
       const response = await fetch(`${gateway.url}${path}`, { method, headers: { 'X-API-Key': OPERATOR_KEY, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
       if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-      return response.json();
+      return (await response.json()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     };
     const started = new Date(Date.now() - 60_000);
 
