@@ -12,13 +12,13 @@
  * Start the stack with the prediction log on every request, ../shared/data and the candidate's name:
  *   KEY=$(openssl rand -hex 32)
  *   API_KEYS=demo:admin:$KEY DATASETS_DIR=../shared/data PREDICTION_LOG_SAMPLE_RATE=1 \
- *     MODEL_ID=sentiment-lite HF_HUB_OFFLINE=1 MODEL_EVALUATION_CANDIDATE_MODEL=sentiment-lite-amazon npm start
+ *     MODEL_ID=sentiment-lite HF_HUB_OFFLINE=1 MODEL_EVALUATION_CANDIDATE_MODEL=sentiment-lite-amazon@candidate npm start
  *   SENTIMENT_OPS_API_KEY=$KEY npm run example:monitoring
  * The texts are never written out: reports hold aggregates only (the Amazon data's licence forbids copies).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { ComparisonReport, DriftReport } from '@sentiment-ops/contracts';
+import { SENTIMENT_LIMITS, type ComparisonReport, type DriftReport } from '@sentiment-ops/contracts';
 import { seededRandom } from '@sentiment-ops/datasets';
 import { parseOptions, UsageError } from './cli-options';
 
@@ -64,7 +64,12 @@ const main = async (): Promise<void> => {
     }
   };
   const send = async (texts: string[]): Promise<void> => {
-    for (let i = 0; i < texts.length; i += 32) await call('POST', '/api/v1/sentiment/batch', { texts: texts.slice(i, i + 32).map((text) => text.slice(0, 2000)) });
+    for (let i = 0; i < texts.length; i += 32) await call('POST', '/api/v1/sentiment/batch', {
+      texts: texts
+        .slice(i, i + 32)
+        // The API refuses texts over its limit: long reviews are cut to it (code points, not UTF-16 units).
+        .map((text) => Array.from(text).slice(0, SENTIMENT_LIMITS.maxTextCodePoints).join('')),
+    });
   };
 
   console.log(`reference window: ${referenceCount} TweetEval test tweets`);
@@ -79,7 +84,10 @@ const main = async (): Promise<void> => {
 
   console.log('fine-tuning the candidate (sentiment-lite on Amazon reviews)');
   const fineTune = await call('POST', '/api/v1/models/fine-tune', { base: 'sentiment-lite', dataset: 'mteb/amazon_reviews_multi', split: 'train', samples: 5000, name: 'sentiment-lite-amazon' });
-  await until(fineTune.json.statusUrl, (run) => ['completed', 'failed'].includes(run.status), 'fine-tuning');
+  const trained = await until<{ status: string; version: number | null; error: string | null }>(fineTune.json.statusUrl, (run) => ['completed', 'failed'].includes(run.status), 'fine-tuning');
+  if (trained.status !== 'completed' || trained.version === null) throw new Error(`fine-tuning failed: ${trained.error}`);
+  // The worker evaluates whatever version the "candidate" alias points at.
+  await call('POST', '/api/v1/models/sentiment-lite-amazon/aliases', { alias: 'candidate', version: trained.version });
 
   let comparison: ComparisonReport | undefined;
   for (let run = 1; run <= 2; run++) {

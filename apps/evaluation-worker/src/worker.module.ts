@@ -1,7 +1,7 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { InferenceLane } from '@sentiment-ops/contracts';
 import { InferenceClient } from '@sentiment-ops/inference-client';
-import { ComparisonReportRepository, createPgPool, DriftReportRepository, EvaluationRunRepository, PredictionLogRepository } from '@sentiment-ops/persistence';
+import { ComparisonReportRepository, createPgPool, DriftReportRepository, EvaluationRunRepository, ModelRegistryRepository, PredictionLogRepository } from '@sentiment-ops/persistence';
 import { FlowProducer } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Pool } from 'pg';
@@ -70,6 +70,7 @@ export class WorkerModule {
         { provide: PredictionLogRepository, inject: [PG_POOL], useFactory: (pool: Pool) => new PredictionLogRepository(pool) },
         { provide: DriftReportRepository, inject: [PG_POOL], useFactory: (pool: Pool) => new DriftReportRepository(pool) },
         { provide: ComparisonReportRepository, inject: [PG_POOL], useFactory: (pool: Pool) => new ComparisonReportRepository(pool) },
+        { provide: ModelRegistryRepository, inject: [PG_POOL], useFactory: (pool: Pool) => new ModelRegistryRepository(pool) },
         datasetSourceProvider,
         LiveLaneYield,
         EvaluateDatasetService,

@@ -17,7 +17,8 @@ export function toEntry(target: ComparisonTarget, runId: string, run: Evaluation
   };
 }
 
-const modelLabel = (entry: ComparisonEntry): string => entry.resolvedModel ?? entry.model ?? 'default';
+/** The model as configured (a registry reference reads better than its folder), else the one that answered. */
+const modelLabel = (entry: ComparisonEntry): string => entry.model ?? entry.resolvedModel ?? 'default';
 
 /** Candidate minus production on every dataset/split both completed; incomplete children are left out (the report says so). */
 export function comparisonDeltas(entries: readonly ComparisonEntry[]): ComparisonDelta[] {

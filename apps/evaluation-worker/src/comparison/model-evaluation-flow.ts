@@ -12,7 +12,7 @@ import {
   type EvaluateDatasetJobData,
   type ModelEvaluationJobData,
 } from '@sentiment-ops/contracts';
-import { ComparisonReportRepository, EvaluationRunRepository } from '@sentiment-ops/persistence';
+import { ComparisonReportRepository, EvaluationRunRepository, ModelRegistryRepository } from '@sentiment-ops/persistence';
 import { renderComparisonChart } from '@sentiment-ops/report-charts';
 import type { FlowProducer, Job } from 'bullmq';
 import { WORKER_CONFIG, type WorkerConfig } from '../config/worker.config';
@@ -41,6 +41,7 @@ export class ModelEvaluationFlow {
     @Inject(FLOW_PRODUCER) private readonly flows: FlowProducer,
     private readonly reports: ComparisonReportRepository,
     private readonly runs: EvaluationRunRepository,
+    private readonly registry: ModelRegistryRepository,
     private readonly telemetry: WorkerTelemetry,
   ) {}
 
@@ -49,11 +50,14 @@ export class ModelEvaluationFlow {
     const targets = comparisonTargets(this.config);
     const report = await this.reports.start({ id: reportId, trigger: data.trigger, requestedBy: data.requestedBy ?? null, targets, runIds: targets.map(() => randomUUID()) });
     const { seed } = this.config.modelEvaluation;
-    const children = report.targets.map((target, index) => {
-      const runId = report.runIds[index];
-      const params = { dataset: target.dataset, split: target.split, samples: target.samples, sampling: 'random' as const, seed, modelName: target.model };
-      return { runId, params };
-    });
+    const children = await Promise.all(
+      report.targets.map(async (target, index) => {
+        const runId = report.runIds[index];
+        const modelName = target.model === null ? null : await this.resolveModel(target.model);
+        const params = { dataset: target.dataset, split: target.split, samples: target.samples, sampling: 'random' as const, seed, modelName };
+        return { runId, params };
+      }),
+    );
     for (const { runId, params } of children) await this.runs.create(runId, params);
     await this.flows.add({
       name: MonitoringJobName.ComparisonReport,
@@ -69,6 +73,20 @@ export class ModelEvaluationFlow {
     });
     this.logger.log(`comparison ${reportId}: flow of ${children.length} evaluation(s) queued (${data.trigger})`);
     return report;
+  }
+
+  /**
+   * A registry reference (`name`, `name@3`, `name@candidate`) becomes its version's folder, resolved at
+   * each run so an alias moved since the last one is honoured; anything else goes to the replicas as
+   * given (an unknown reference then fails its child, and the report says why).
+   */
+  private async resolveModel(reference: string): Promise<string> {
+    try {
+      return (await this.registry.resolve(reference))?.uri ?? reference;
+    } catch (error) {
+      this.logger.warn(`model reference ${reference} not resolved: ${(error as Error).message}`);
+      return reference;
+    }
   }
 
   /** The parent: runs after every child finished. */

@@ -31,7 +31,8 @@ export class DriftReportService {
     await this.reports.create({ id: reportId, trigger: data.trigger, requestedBy: data.requestedBy ?? null, parameters: data.parameters ?? {} });
     await this.reports.markRunning(reportId);
     const createdAt = (await this.reports.get(reportId))?.createdAt ?? new Date().toISOString();
-    const parameters = await this.windows.resolve(data.parameters ?? {}, new Date());
+    const now = new Date();
+    const parameters = await this.windows.resolve(data.parameters ?? {}, now);
     const { drift } = this.config;
 
     const current = await this.windows.fromLog(parameters.current, parameters.model, 'live predictions');
@@ -44,7 +45,7 @@ export class DriftReportService {
       smallSampleThreshold: 1000,
       histogramBins: 20,
     });
-    const performance = await this.performance(parameters);
+    const performance = await this.performance(parameters, now);
     const estimatedAccuracy = await this.estimateAccuracy(parameters, reference, current.rows);
     const partial = { model: parameters.model, reference: reference.summary, current: current.summary, features, dataset, performance, estimatedAccuracy };
     const drafts = buildAlerts(partial, { confidenceShift: drift.confidenceShift });
@@ -70,10 +71,14 @@ export class DriftReportService {
     await this.reports.fail(reportId, message).catch((error: Error) => this.logger.error(`drift report ${reportId}: could not record failure: ${error.message}`));
   }
 
-  /** Labelled evaluations that finished since the reference window opened, for the compared model when known. */
-  private async performance(parameters: DriftRunParameters) {
-    const from = parameters.reference.kind === 'log' ? parameters.reference.from : new Date(Date.parse(parameters.current.from) - this.config.drift.referenceDays * 86_400_000).toISOString();
-    const runs = await this.runs.completedBetween(new Date(from), new Date(parameters.current.to));
+  /**
+   * The latest labelled evaluations as of now, whatever the traffic windows: the runs that finished
+   * in the last DRIFT_REFERENCE_DAYS (or since an earlier reference window opened), for the compared model when known.
+   */
+  private async performance(parameters: DriftRunParameters, now: Date) {
+    const lookback = now.getTime() - this.config.drift.referenceDays * 86_400_000;
+    const from = parameters.reference.kind === 'log' ? Math.min(Date.parse(parameters.reference.from), lookback) : lookback;
+    const runs = await this.runs.completedBetween(new Date(from), now);
     const ofModel = parameters.model ? runs.filter((run) => (run.resolvedModel ?? run.modelName) === parameters.model) : runs;
     return performanceDrift(ofModel, { accuracy: this.config.drift.accuracyDrop, macroF1: this.config.drift.f1Drop });
   }

@@ -19,7 +19,8 @@ interface ComparisonBar {
 }
 
 export function modelLabel(entry: Pick<ComparisonEntry, 'resolvedModel' | 'model' | 'role'>): string {
-  return `${shorten(entry.resolvedModel ?? entry.model ?? 'default model')} (${entry.role})`;
+  // As configured (a registry reference reads better than the folder it resolved to), else the model that answered.
+  return `${shorten(entry.model ?? entry.resolvedModel ?? 'default model')} (${entry.role})`;
 }
 
 const targetLabel = (entry: { dataset: string; split: string }): string => `${entry.dataset}/${entry.split}`;

@@ -51,7 +51,7 @@ describe('renderDriftFigure', () => {
     expect(svg).toContain('wasserstein 0.184 · DRIFT');
     expect(svg).toContain('dataset drift: YES (3 of 6 features drifted, threshold 50%)');
     expect(svg).toContain('estimated accuracy (calibrated confidence): reference 0.700 → current 0.580 (-0.120)');
-    expect(svg).toContain('cardiffnlp/twitter-roberta-base-sentiment-latest on tweet_eval/test: accuracy -0.001, macro-F1 -0.001');
+    expect(svg).toContain('cardiffnlp/twitter-roberta-base-sentiment-latest on tweet_eval/test, latest evaluation vs earlier ones: Δ accuracy -0.001, Δ macro-F1 -0.001');
   });
 
   it('plots shares, and flags the drifted features against their thresholds', () => {

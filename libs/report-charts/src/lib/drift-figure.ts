@@ -201,8 +201,8 @@ function headerLines(result: DriftReportResult, meta: DriftFigureMeta): string[]
   for (const performance of result.performance.filter((item) => item.status === 'ok').slice(0, 3)) {
     if (performance.accuracyDelta === null || performance.macroF1Delta === null) continue;
     lines.push(
-      `${shorten(performance.model)} on ${performance.dataset}/${performance.split}: ` +
-        `accuracy ${signed(performance.accuracyDelta)}, macro-F1 ${signed(performance.macroF1Delta)}`,
+      `${shorten(performance.model)} on ${performance.dataset}/${performance.split}, latest evaluation vs earlier ones: ` +
+        `Δ accuracy ${signed(performance.accuracyDelta)}, Δ macro-F1 ${signed(performance.macroF1Delta)}`,
     );
   }
   return lines;
