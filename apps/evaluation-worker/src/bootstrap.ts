@@ -59,6 +59,7 @@ export const startWorker = async (
     await app.close().catch(() => undefined);
     await queue.close().catch(() => undefined);
     await monitoringQueue.close().catch(() => undefined);
+    queueConnection.disconnect();
     throw error;
   }
   const address = app.getHttpServer().address();
@@ -72,6 +73,8 @@ export const startWorker = async (
       await app.close();
       await queue.close().catch(() => undefined);
       await monitoringQueue.close().catch(() => undefined);
+      // BullMQ leaves a connection it was given open: it is ours to close.
+      queueConnection.disconnect();
     },
   };
 };

@@ -97,6 +97,7 @@ describe('drift monitoring on the prediction log', () => {
     await queue?.close();
     (queue?.opts.connection as Redis | undefined)?.disconnect();
     await worker?.close();
+    hook?.server.closeAllConnections();
     await new Promise((resolve) => hook?.server.close(resolve));
     await pool?.end();
     await database?.drop();
