@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { envBoolean, envInt, envLogFormat, envNumber, envPort, envRedisPrefix, envRedisUrl, parseEnv } from '@sentiment-ops/config';
+import { CRON_FIELDS, isIanaTimeZone } from '@sentiment-ops/contracts';
 import { getDataset, isDatasetError } from '@sentiment-ops/datasets';
 
 /** `name:split`, e.g. `tweet_eval:test`; the dataset must be in the registry and have that split. */
@@ -47,7 +48,7 @@ const cronPattern = (defaultValue: string) =>
   z
     .string()
     .default(defaultValue)
-    .refine((value) => /^\S+( \S+){4,5}$/.test(value.trim()), { error: 'must be a cron pattern of 5 or 6 fields' });
+    .refine((value) => CRON_FIELDS.test(value.trim()), { error: 'must be a cron pattern of 5 or 6 fields' });
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/sentiment_ops';
 
@@ -76,20 +77,7 @@ export const workerEnvSchema = z.object({
   MLFLOW_EXPERIMENT_NAME: z.string().default('sentiment-ops'),
   // Built-in schedules (BullMQ job schedulers, registered at start; operators pause and re-pattern them through the API).
   SCHEDULES_ENABLED: envBoolean(true),
-  SCHEDULE_TIMEZONE: z
-    .string()
-    .default('UTC')
-    .refine(
-      (value) => {
-        try {
-          new Intl.DateTimeFormat('en-US', { timeZone: value });
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      { error: 'must be an IANA time zone such as UTC or Europe/Rome' },
-    ),
+  SCHEDULE_TIMEZONE: z.string().default('UTC').refine(isIanaTimeZone, { error: 'must be an IANA time zone such as UTC or Europe/Rome' }),
   MODEL_EVALUATION_CRON: cronPattern('0 * * * *'),
   DRIFT_MONITORING_CRON: cronPattern('0 */12 * * *'),
   MODEL_EVALUATION_PRODUCTION_MODEL: optionalText(),

@@ -1,4 +1,4 @@
-import { MONITORING_JOB_OPTIONS, type ScheduleId } from '@sentiment-ops/contracts';
+import { isIanaTimeZone, MONITORING_JOB_OPTIONS, type ScheduleId } from '@sentiment-ops/contracts';
 import { effectiveSchedule, type ScheduleRecord, type ScheduleRepository, type ScheduleUpdate } from '@sentiment-ops/persistence';
 import type { Queue } from 'bullmq';
 import { CronExpressionParser } from 'cron-parser';
@@ -29,11 +29,7 @@ export class InvalidScheduleException extends Error {
 
 /** Throws InvalidScheduleException unless BullMQ's cron parser accepts the pattern in the time zone. */
 export const assertSchedulable = (pattern: string, timezone: string): void => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
-  } catch {
-    throw new InvalidScheduleException('timezone', `unknown time zone "${timezone}"`);
-  }
+  if (!isIanaTimeZone(timezone)) throw new InvalidScheduleException('timezone', `unknown time zone "${timezone}"`);
   try {
     CronExpressionParser.parse(pattern, { tz: timezone }).next();
   } catch (error) {

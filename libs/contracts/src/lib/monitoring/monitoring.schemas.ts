@@ -1,28 +1,26 @@
 import { z } from 'zod';
 
-/** Cron patterns BullMQ accepts (5 or 6 fields); the exact syntax is checked by cron-parser where the pattern is applied. */
+/** 5 or 6 space-separated cron fields; the exact syntax is checked by BullMQ's cron parser where the pattern is applied. */
+export const CRON_FIELDS = /^\S+( \S+){4,5}$/;
+
+/** Whether the runtime knows the IANA time zone (UTC, Europe/Rome, ...). */
+export const isIanaTimeZone = (value: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 const cronPattern = z
   .string()
   .trim()
   .min(9)
   .max(120)
-  .refine((value) => /^\S+( \S+){4,5}$/.test(value), { error: 'must be a cron pattern of 5 or 6 space-separated fields' });
+  .refine((value) => CRON_FIELDS.test(value), { error: 'must be a cron pattern of 5 or 6 space-separated fields' });
 
-const timeZone = z
-  .string()
-  .min(1)
-  .max(64)
-  .refine(
-    (value) => {
-      try {
-        new Intl.DateTimeFormat('en-US', { timeZone: value });
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { error: 'must be an IANA time zone such as UTC or Europe/Rome' },
-  );
+const timeZone = z.string().min(1).max(64).refine(isIanaTimeZone, { error: 'must be an IANA time zone such as UTC or Europe/Rome' });
 
 /** `PATCH /api/v1/schedules/:id`: pause/resume, change or reset (null) the pattern and time zone. */
 export const schedulePatchSchema = z
