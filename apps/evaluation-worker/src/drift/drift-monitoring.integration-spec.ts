@@ -46,6 +46,7 @@ describe('drift monitoring on the prediction log', () => {
   let database: TestDatabase;
   let pool: Pool;
   let worker: WorkerApp;
+  let config: ReturnType<typeof loadWorkerConfig>;
   let queue: Queue<DriftMonitoringJobData>;
   let hook: Awaited<ReturnType<typeof startRecordingServer>>;
   const now = Date.now();
@@ -79,7 +80,7 @@ describe('drift monitoring on the prediction log', () => {
     await migrateDatabase(database.url);
     pool = createPgPool({ url: database.url, applicationName: 'drift-spec' });
     hook = await startRecordingServer();
-    const config = loadWorkerConfig({
+    config = loadWorkerConfig({
       REDIS_URL: TEST_REDIS_URL,
       REDIS_PREFIX: prefix,
       DATABASE_URL: database.url,
@@ -197,6 +198,15 @@ describe('drift monitoring on the prediction log', () => {
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     // The webhook URL's token never reaches the stored report.
     expect(JSON.stringify(report)).not.toContain('s3cret');
+
+    // A restarted worker shows the latest report's verdicts at once, not empty gauges until the next run.
+    await worker.close();
+    worker = await startWorker(config, new ConsoleLogger({ logLevels: ['error'] }));
+    const restored = await metrics();
+    expect(sample(restored, 'sentiment_drift_detected{feature="dataset"}')).toBe(1);
+    expect(sample(restored, 'sentiment_drift_detected{feature="text_length"}')).toBe(0);
+    expect(sample(restored, 'sentiment_drift_score{feature="confidence",test="ks"}')).toBe(report.result!.features.find((f) => f.feature === 'confidence')!.score);
+    expect(sample(restored, 'sentiment_drift_last_report_timestamp_seconds{service="evaluation-worker"}')).toBe(Date.parse(report.finishedAt!) / 1000);
   });
 
   it('reports a current window too small to judge as insufficient data, not as no drift', async () => {
