@@ -1,4 +1,5 @@
 import type { ComparisonDelta, ComparisonEntry, ComparisonTarget, EvaluationRun } from '@sentiment-ops/contracts';
+import { cell, num, signed } from '../monitoring/markdown-cells';
 
 /** A child as the parent finds it: its run row, and BullMQ's failure reason when the row never got one. */
 export function toEntry(target: ComparisonTarget, runId: string, run: EvaluationRun | null, failure: string | undefined): ComparisonEntry {
@@ -37,10 +38,6 @@ export function comparisonDeltas(entries: readonly ComparisonEntry[]): Compariso
   }
   return deltas;
 }
-
-const num = (value: number | null, digits = 4): string => (value === null ? 'n/a' : value.toFixed(digits));
-const signed = (value: number): string => `${value >= 0 ? '+' : ''}${value.toFixed(4)}`;
-const cell = (text: string): string => text.replace(/[|\\`*_<>[\]]/g, (c) => `\\${c}`).replace(/\s+/g, ' ');
 
 /** The comparison report as Markdown: every child's scores, the deltas, and any child that did not complete. */
 export function renderComparisonMarkdown(report: { id: string; createdAt: string; trigger: string }, entries: readonly ComparisonEntry[], deltas: readonly ComparisonDelta[]): string {

@@ -1,10 +1,7 @@
 import type { DriftAlert, DriftReportResult, FeatureDriftResult } from '@sentiment-ops/contracts';
+import { cell, num, signed } from '../monitoring/markdown-cells';
 
-const num = (value: number | null | undefined, digits = 4): string => (value === null || value === undefined ? 'n/a' : value.toFixed(digits));
-const signed = (value: number | null, digits = 4): string => (value === null ? 'n/a' : `${value >= 0 ? '+' : ''}${value.toFixed(digits)}`);
 const verdict = (drifted: boolean | null): string => (drifted === null ? 'insufficient data' : drifted ? '**DRIFT**' : 'no drift');
-/** Values from the log or a dataset never break a table row or inject markup. */
-const cell = (text: string): string => text.replace(/[|\\`*_<>[\]]/g, (c) => `\\${c}`).replace(/\s+/g, ' ');
 
 const TEST_LABEL: Record<FeatureDriftResult['test'], string> = { ks: 'KS p-value', chi_square: 'chi-square p-value', wasserstein: 'normed Wasserstein', jensen_shannon: 'Jensen-Shannon' };
 
