@@ -1,3 +1,4 @@
+export * from './lib/common/query-params';
 export * from './lib/sentiment/sentiment-label';
 export * from './lib/sentiment/limits';
 export * from './lib/sentiment/sentiment.schemas';

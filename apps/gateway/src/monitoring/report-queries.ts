@@ -1,19 +1,7 @@
-import { ALERT_SEVERITIES, driftRunBodySchema, REPORT_LIST_LIMITS, REPORT_STATUSES } from '@sentiment-ops/contracts';
+import { ALERT_SEVERITIES, driftRunBodySchema, pageQuery, REPORT_LIST_LIMITS, REPORT_STATUSES } from '@sentiment-ops/contracts';
 import { z } from 'zod';
 
-/** Query-string integers: digits only, so "1.5", "-3", "1e3" and "" are refused, not coerced. */
-const queryInt = ({ min, max }: { min: number; max: number }) =>
-  z
-    .string({ error: 'must be a whole number' })
-    .regex(/^\d+$/, { error: 'must be a whole number' })
-    .transform(Number)
-    .refine((value) => value >= min, { error: `must be at least ${min}` })
-    .refine((value) => value <= max, { error: `must be at most ${max}` });
-
-const page = {
-  limit: queryInt({ min: 1, max: REPORT_LIST_LIMITS.maxLimit }).default(REPORT_LIST_LIMITS.defaultLimit),
-  offset: queryInt({ min: 0, max: 1_000_000 }).default(0),
-};
+const page = pageQuery(REPORT_LIST_LIMITS);
 
 export const reportListQuerySchema = z.object({
   status: z.enum(REPORT_STATUSES, { error: `must be one of ${REPORT_STATUSES.join(', ')}` }).optional(),

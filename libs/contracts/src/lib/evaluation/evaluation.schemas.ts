@@ -1,15 +1,6 @@
 import { z } from 'zod';
+import { pageQuery, queryInt } from '../common/query-params';
 import { EVALUATION_STATUSES, SAMPLING_STRATEGIES } from './evaluation.types';
-
-/** Query-string integers: digits only, so "1.5", "-3", "1e3" and "" are refused, not coerced. */
-const queryInt = (name: string, { min, max }: { min: number; max: number }) =>
-  z
-    .string({ error: `must be a whole number` })
-    .regex(/^\d+$/, { error: 'must be a whole number' })
-    .transform(Number)
-    .refine((value) => value >= min, { error: `must be at least ${min}` })
-    .refine((value) => value <= max, { error: `must be at most ${max}` })
-    .describe(name);
 
 /** Free text that is stored or matched in Postgres, which cannot hold NUL. */
 const storedText = (max: number) =>
@@ -38,8 +29,7 @@ export const evaluationListQuerySchema = z.object({
   dataset: storedText(200).optional(),
   split: storedText(100).optional(),
   status: z.enum(EVALUATION_STATUSES, { error: `must be one of ${EVALUATION_STATUSES.join(', ')}` }).optional(),
-  limit: queryInt('limit', { min: 1, max: EVALUATION_LIST_LIMITS.maxLimit }).default(EVALUATION_LIST_LIMITS.defaultLimit),
-  offset: queryInt('offset', { min: 0, max: 1_000_000 }).default(0),
+  ...pageQuery(EVALUATION_LIST_LIMITS),
 });
 export type EvaluationListQuery = z.infer<typeof evaluationListQuerySchema>;
 
