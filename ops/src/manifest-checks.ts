@@ -13,7 +13,9 @@ export interface AppContract {
   /** Every variable the app's env schema reads. */
   envNames: readonly string[];
   /** Validates a full environment like the app at boot; throws naming the bad variables. */
-  loadConfig(env: Record<string, string>): unknown;
+  loadConfig(env: Record<string, string>): { http: { port: number } };
+  /** The env schema's parsed values (defaults applied), for settings such as SHUTDOWN_GRACE_MS. */
+  parseEnv(env: Record<string, string>): Record<string, unknown>;
   /** HTTP paths the app serves for probes. */
   probePaths: readonly string[];
   metricsPath: string;

@@ -1,6 +1,5 @@
 import { posix } from 'node:path';
 import { listRepoFiles, readYaml, readYamlDocuments, repoFileExists } from '../repo-files';
-import { appGetRoutes } from './app-routes';
 import { composeRelative, serviceEnvironment, serviceSecrets, serviceVolumes, type ComposeFile, type ComposeService } from './compose-model';
 import type { AppService } from './compose-stack';
 
@@ -103,7 +102,7 @@ const prometheusProblems = (compose: ComposeFile, composePath: string, apps: App
         const listening = listeningPort(app);
         if (listening !== undefined && target.port !== listening) problems.push(`${name}: job ${job.job_name} scrapes ${target.host}:${target.port}, ${app.project} listens on ${listening}`);
         const path = job.metrics_path ?? '/metrics';
-        if (!appGetRoutes(app.project).has(path)) problems.push(`${name}: job ${job.job_name} scrapes ${path}, not a GET route of ${app.project}`);
+        if (!app.app.getRoutes.has(path)) problems.push(`${name}: job ${job.job_name} scrapes ${path}, not a GET route of ${app.project}`);
         const token = app.env['METRICS_TOKEN'];
         if (token && !credentials) problems.push(`${name}: job ${job.job_name} sends no token, but ${target.host} requires METRICS_TOKEN`);
         const secret = serviceSecrets(service).find((candidate) => candidate.target === credentials);

@@ -1,6 +1,5 @@
 import { posix } from 'node:path';
 import { readRepoFile, repoFileExists } from '../repo-files';
-import { appGetRoutes } from './app-routes';
 import { buildContext } from './build-context';
 import { interpolate, type InterpolationEnv } from './compose-interpolation';
 import {
@@ -27,6 +26,8 @@ export interface AppDefinition {
   load: (env: Record<string, string>) => { http: { port: number } };
   /** The schema's parsed values (defaults applied), for settings such as SHUTDOWN_GRACE_MS. */
   parse: (env: Record<string, string>) => Record<string, unknown>;
+  /** GET routes a health check or scrape may target, read from the app's controllers (Nest route metadata). */
+  getRoutes: ReadonlySet<string>;
 }
 
 export interface StackCheckOptions {
@@ -66,7 +67,7 @@ export const loadAppConfig = (app: AppDefinition, env: Record<string, string>): 
  * `node healthcheck.js <port variable> <default port> <path>`: the probe must hit the port the app listens on
  * (read from the same variable) and a GET route the app declares.
  */
-const probeProblems = (where: string, words: string[], target: Omit<AppService, 'service' | 'dockerfile' | 'dockerfilePath'>, routes: Set<string>): string[] => {
+const probeProblems = (where: string, words: string[], target: Omit<AppService, 'service' | 'dockerfile' | 'dockerfilePath'>): string[] => {
   const [variable, defaultPort, path] = words;
   if (words.length !== 3) return [`${where}: health check must be \`node ${HEALTHCHECK_SCRIPT} <port variable> <default port> <path>\`, got ${words.join(' ')}`];
   const problems: string[] = [];
@@ -74,7 +75,7 @@ const probeProblems = (where: string, words: string[], target: Omit<AppService, 
   const loaded = loadAppConfig(target.app, target.env);
   const probed = Number(target.env[variable] ?? defaultPort);
   if ('port' in loaded && probed !== loaded.port) problems.push(`${where}: health check probes port ${probed}, ${target.project} listens on ${loaded.port}`);
-  if (!routes.has(path)) problems.push(`${where}: health check path ${path} is not a GET route of ${target.project}`);
+  if (!target.app.getRoutes.has(path)) problems.push(`${where}: health check path ${path} is not a GET route of ${target.project}`);
   return problems;
 };
 
@@ -94,7 +95,7 @@ export const appImageProblems = (dockerfilePath: string, dockerfile: Dockerfile,
   const defaults = loadAppConfig(app, {});
   const healthcheck = healthcheckOf(final);
   if (healthcheck?.words[1] === HEALTHCHECK_SCRIPT) {
-    problems.push(...probeProblems(`${dockerfilePath} line ${healthcheck.line}`, healthcheck.words.slice(2), { project, app, env: {} }, appGetRoutes(project)));
+    problems.push(...probeProblems(`${dockerfilePath} line ${healthcheck.line}`, healthcheck.words.slice(2), { project, app, env: {} }));
   }
   for (const expose of final.instructions.filter((instruction) => instruction.keyword === 'EXPOSE')) {
     const ports = expose.args.split(/\s+/).map((port) => Number(port.split('/')[0]));
@@ -147,7 +148,7 @@ const appServiceProblems = (target: AppService, service: ComposeService): string
   const words = healthcheckWords(service);
   if (words) {
     if (words[0] !== 'CMD' || words[1] !== 'node' || words[2] !== HEALTHCHECK_SCRIPT) problems.push(`${where}: health check must be ["CMD", "node", "${HEALTHCHECK_SCRIPT}", ...] (the image has no curl)`);
-    else problems.push(...probeProblems(where, words.slice(3), target, appGetRoutes(target.project)));
+    else problems.push(...probeProblems(where, words.slice(3), target));
   }
   for (const port of servicePorts(service)) {
     if (port.container !== loaded.port) problems.push(`${where}: publishes container port ${port.container}, ${target.project} listens on ${loaded.port}`);

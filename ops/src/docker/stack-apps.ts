@@ -1,19 +1,17 @@
-// ops is test tooling: it reads the apps' own env schemas so the stack is checked against the code, not a copy.
-/* eslint-disable @nx/enforce-module-boundaries */
-import { loadWorkerConfig, workerEnvSchema } from '../../../apps/evaluation-worker/src/config/worker.config';
-import { gatewayEnvSchema, loadGatewayConfig } from '../../../apps/gateway/src/config/gateway.config';
-import { inferenceEnvSchema, loadInferenceConfig } from '../../../apps/inference/src/config/inference.config';
+import { APP_CONTRACTS } from '../app-contracts';
 import type { AppDefinition } from './compose-stack';
 
 /**
- * Our apps by Nx project name (what a Dockerfile builds with `nx build <project>`), with their own env
- * schemas and config loaders: a variable renamed or tightened in an app fails the compose checks.
+ * Our apps by Nx project name (what a Dockerfile builds with `nx build <project>`), from the same contracts
+ * deploy/ is checked against (the apps' own env schemas, config loaders and controllers): a variable renamed
+ * or tightened, or a probe route renamed, in an app fails the compose checks.
  */
-export const STACK_APPS: Readonly<Record<string, AppDefinition>> = {
-  gateway: { envKeys: Object.keys(gatewayEnvSchema.shape), load: (env) => loadGatewayConfig(env), parse: (env) => gatewayEnvSchema.parse(env) },
-  inference: { envKeys: Object.keys(inferenceEnvSchema.shape), load: (env) => loadInferenceConfig(env), parse: (env) => inferenceEnvSchema.parse(env) },
-  'evaluation-worker': { envKeys: Object.keys(workerEnvSchema.shape), load: (env) => loadWorkerConfig(env), parse: (env) => workerEnvSchema.parse(env) },
-};
+export const STACK_APPS: Readonly<Record<string, AppDefinition>> = Object.fromEntries(
+  APP_CONTRACTS.map((app) => [
+    app.name,
+    { envKeys: app.envNames, load: app.loadConfig, parse: app.parseEnv, getRoutes: new Set([...app.probePaths, app.metricsPath]) },
+  ]),
+);
 
 const versionParts = (version: string): number[] => version.replace(/^v/, '').split('.').map(Number);
 
