@@ -2,8 +2,9 @@ import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnAppl
 import { JobName, QueueName, type EvaluateDatasetJobData, type FineTuneJobData } from '@sentiment-ops/contracts';
 import { FineTuneService } from '../fine-tune/fine-tune.service';
 import { EvaluationRunRepository } from '@sentiment-ops/persistence';
-import { type Job, UnrecoverableError, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import { type Job, UnrecoverableError, type Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { closeWithinGrace, createQueueWorker } from '../common/queue-worker';
 import { WORKER_CONFIG, type WorkerConfig } from '../config/worker.config';
 import { WorkerTelemetry } from '../metrics/worker-telemetry';
 import { EvaluateDatasetService, PermanentEvaluationError } from './evaluate-dataset.service';
@@ -28,20 +29,14 @@ export class EvaluationProcessor implements BeforeApplicationShutdown, OnApplica
   ) {}
 
   start(): void {
-    const { evaluation, redis } = this.config;
-    // BullMQ workers block on Redis and must retry forever (maxRetriesPerRequest: null).
-    this.connection = new Redis(redis.url, { maxRetriesPerRequest: null });
-    this.worker = new Worker<EvaluateDatasetJobData | FineTuneJobData>(QueueName.Evaluation, (job) => this.process(job), {
-      connection: this.connection,
-      prefix: `${redis.prefix}:bull`,
-      concurrency: evaluation.concurrency,
-      lockDuration: evaluation.lockDurationMs,
-      stalledInterval: evaluation.stalledIntervalMs,
-      maxStalledCount: 1,
+    const { worker, connection } = createQueueWorker<EvaluateDatasetJobData | FineTuneJobData>(this.config, QueueName.Evaluation, (job) => this.process(job), {
+      concurrency: this.config.evaluation.concurrency,
       name: this.config.workerId,
     });
-    this.worker.on('error', (error) => this.logger.error(`worker error: ${error.message}`));
-    this.worker.on('failed', (job, error) => job && this.logger.warn(`run ${job.id} attempt ${job.attemptsMade} failed: ${error.message}`));
+    this.worker = worker;
+    this.connection = connection;
+    worker.on('error', (error) => this.logger.error(`worker error: ${error.message}`));
+    worker.on('failed', (job, error) => job && this.logger.warn(`run ${job.id} attempt ${job.attemptsMade} failed: ${error.message}`));
   }
 
   private async process(job: Job<EvaluateDatasetJobData | FineTuneJobData>): Promise<string> {
@@ -89,15 +84,8 @@ export class EvaluationProcessor implements BeforeApplicationShutdown, OnApplica
    * and the Postgres pool (in parallel), which the active jobs still need.
    */
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.worker) {
-      let timer: NodeJS.Timeout | undefined;
-      const graceOver = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.config.evaluation.shutdownGraceMs)));
-      const outcome = await Promise.race([this.worker.close().then(() => 'closed' as const), graceOver]);
-      clearTimeout(timer);
-      if (outcome === 'timeout') {
-        this.logger.warn('shutdown grace elapsed: active evaluations are left for another worker');
-        await this.worker.close(true);
-      }
+    if (this.worker && (await closeWithinGrace(this.worker, this.config.evaluation.shutdownGraceMs)) === 'timeout') {
+      this.logger.warn('shutdown grace elapsed: active evaluations are left for another worker');
     }
   }
 

@@ -1,8 +1,9 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { MonitoringJobName, MonitoringQueueName, type ComparisonReportJobData, type DriftMonitoringJobData, type ModelEvaluationJobData } from '@sentiment-ops/contracts';
-import { type Job, UnrecoverableError, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import { type Job, UnrecoverableError, type Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { closeWithinGrace, createQueueWorker } from '../common/queue-worker';
 import { ModelEvaluationFlow } from '../comparison/model-evaluation-flow';
 import { WORKER_CONFIG, type WorkerConfig } from '../config/worker.config';
 import { DriftReportService } from '../drift/drift-report.service';
@@ -31,19 +32,14 @@ export class MonitoringProcessor implements BeforeApplicationShutdown, OnApplica
   ) {}
 
   start(): void {
-    const { redis, evaluation } = this.config;
-    this.connection = new Redis(redis.url, { maxRetriesPerRequest: null });
-    this.worker = new Worker<MonitoringJobData>(MonitoringQueueName, (job) => this.process(job), {
-      connection: this.connection,
-      prefix: `${redis.prefix}:bull`,
+    const { worker, connection } = createQueueWorker<MonitoringJobData>(this.config, MonitoringQueueName, (job) => this.process(job), {
       concurrency: 1,
-      lockDuration: evaluation.lockDurationMs,
-      stalledInterval: evaluation.stalledIntervalMs,
-      maxStalledCount: 1,
       name: `${this.config.workerId}:monitoring`,
     });
-    this.worker.on('error', (error) => this.logger.error(`monitoring worker error: ${error.message}`));
-    this.worker.on('failed', (job, error) => job && this.logger.warn(`${job.name} ${job.id} attempt ${job.attemptsMade} failed: ${error.message}`));
+    this.worker = worker;
+    this.connection = connection;
+    worker.on('error', (error) => this.logger.error(`monitoring worker error: ${error.message}`));
+    worker.on('failed', (job, error) => job && this.logger.warn(`${job.name} ${job.id} attempt ${job.attemptsMade} failed: ${error.message}`));
   }
 
   private async process(job: Job<MonitoringJobData>): Promise<string> {
@@ -98,12 +94,7 @@ export class MonitoringProcessor implements BeforeApplicationShutdown, OnApplica
 
   /** Lets a running report finish within the shutdown grace, like evaluations. */
   async beforeApplicationShutdown(): Promise<void> {
-    if (!this.worker) return;
-    let timer: NodeJS.Timeout | undefined;
-    const graceOver = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.config.evaluation.shutdownGraceMs)));
-    const outcome = await Promise.race([this.worker.close().then(() => 'closed' as const), graceOver]);
-    clearTimeout(timer);
-    if (outcome === 'timeout') await this.worker.close(true);
+    if (this.worker) await closeWithinGrace(this.worker, this.config.evaluation.shutdownGraceMs);
   }
 
   onApplicationShutdown(): void {
