@@ -1,5 +1,5 @@
 import { checkEvaluation, queueEvaluation, storedRun, waitForProgress } from './evaluation-run';
-import { sleep, type Scenario } from './harness';
+import { allAnswered200, sleep, type Scenario } from './harness';
 import { EVAL_SAMPLES } from './inference-faults';
 
 // Longer than BullMQ's whole retry budget for a job (attempts 3, backoff 5 s then 10 s).
@@ -28,7 +28,7 @@ export const postgresOutage: Scenario = {
     await sleep(2_000);
     const records = await load.stop();
     recorder.requests(records);
-    recorder.check('every prediction answered 200', records.every((r) => r.outcome.kind === 'answered' && r.outcome.status === 200));
+    recorder.check('every prediction answered 200', allAnswered200(records));
     const after = await stack.call('GET', `/api/v1/evaluations/${runId}`);
     recorder.check('reads work again once Postgres is back', after.status === 200, `GET /api/v1/evaluations/:id → ${after.status}`);
     // The worker waits for Postgres inside the attempt: no retry, no recomputation.

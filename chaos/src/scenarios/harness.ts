@@ -8,6 +8,7 @@ import { streamKeys } from '@sentiment-ops/redis-rpc';
 import { waitFor } from '@sentiment-ops/testing';
 import { metricSum } from '../report/prometheus';
 import type { ScenarioResult } from '../report/tally';
+import type { RequestRecord } from '../load/load-driver';
 import { ChaosStack, type SharedFixtures, type StackSpec, type TrackedProcess } from '../stack/chaos-stack';
 import { ScenarioRecorder } from './recorder';
 
@@ -100,6 +101,11 @@ export const runScenario = async (scenario: Scenario, ctx: ScenarioContext, time
   );
   return recorder.result();
 };
+
+/** A request the gateway answered 200 (not lost, not an error status). */
+export const answered200 = (record: RequestRecord): boolean => record.outcome.kind === 'answered' && record.outcome.status === 200;
+
+export const allAnswered200 = (records: readonly RequestRecord[]): boolean => records.every(answered200);
 
 /** Freezes a process (SIGSTOP): it keeps its connections, so Redis still hands it entries it will not answer. */
 export const freeze = (target: TrackedProcess): void => void target.service.child.kill('SIGSTOP');

@@ -2,7 +2,7 @@ import { metricSum } from '../report/prometheus';
 import { checkEvaluation, queueEvaluation, storedRun, waitForProgress } from './evaluation-run';
 import type { RedisStop } from '../infra/own-redis';
 import type { ChaosStack } from '../stack/chaos-stack';
-import { freezeHolding, pendingOn, sleep, waitFor, type Scenario } from './harness';
+import { allAnswered200, answered200, freezeHolding, pendingOn, sleep, waitFor, type Scenario } from './harness';
 import type { ScenarioRecorder } from './recorder';
 
 /** The gateway's deadline in every scenario (its default). */
@@ -17,7 +17,7 @@ export const baseline: Scenario = {
     await sleep(5_000);
     const records = await load.stop();
     recorder.requests(records);
-    recorder.check('every request answered 200', records.every((r) => r.outcome.kind === 'answered' && r.outcome.status === 200));
+    recorder.check('every request answered 200', allAnswered200(records));
   },
 };
 
@@ -41,7 +41,7 @@ export const replicaKill: Scenario = {
     const reclaimed = metricSum(await stack.metrics(survivor), 'rpc_reclaimed_total');
     recorder.check('the survivor reclaimed them', reclaimed >= held, `rpc_reclaimed_total ${reclaimed}`);
     const slowest = Math.max(...records.map((r) => r.durationMs));
-    recorder.check('every request answered 200 before the deadline', records.every((r) => r.outcome.kind === 'answered' && r.outcome.status === 200) && slowest < DEADLINE_MS, `slowest ${Math.round(slowest)} ms`);
+    recorder.check('every request answered 200 before the deadline', allAnswered200(records) && slowest < DEADLINE_MS, `slowest ${Math.round(slowest)} ms`);
     recorder.note(`load ran ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill; duplicated counts request ids with two final replies`);
   },
 };
@@ -67,10 +67,10 @@ const redisOutage = async (stack: ChaosStack, recorder: ScenarioRecorder, how: R
   const inGap = records.filter((r) => r.sentAt >= goneAt && r.sentAt < backAt);
   const fast = inGap.filter((r) => r.outcome.kind === 'answered' && r.outcome.status === 503 && r.durationMs < 1_000);
   recorder.check('requests during the gap answered 503 at once', inGap.length > 0 && fast.length === inGap.length, `${fast.length} of ${inGap.length} sent while Redis was down`);
-  const recovered = records.find((r) => r.sentAt >= backAt && r.outcome.kind === 'answered' && r.outcome.status === 200);
+  const recovered = records.find((r) => r.sentAt >= backAt && answered200(r));
   recorder.note(`first prediction answered 200 ${recovered ? `${((recovered.sentAt - backAt) / 1000).toFixed(1)} s` : 'never'} after Redis was back`);
   const lastSeconds = records.filter((r) => r.sentAt >= backAt + 4_000);
-  recorder.check('predictions work again after the restart', lastSeconds.length > 0 && lastSeconds.every((r) => r.outcome.kind === 'answered' && r.outcome.status === 200), `${lastSeconds.length} requests from 4 s after the restart`);
+  recorder.check('predictions work again after the restart', lastSeconds.length > 0 && allAnswered200(lastSeconds), `${lastSeconds.length} requests from 4 s after the restart`);
 };
 
 export const redisRestart: Scenario = {

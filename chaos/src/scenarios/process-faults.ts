@@ -1,6 +1,6 @@
 import type { ChaosStack, TrackedProcess } from '../stack/chaos-stack';
 import { checkEvaluation, queueEvaluation, storedRun, waitForProgress } from './evaluation-run';
-import { acceptsConnections, freeze, freezeHolding, sleep, thaw, waitFor, type Scenario } from './harness';
+import { acceptsConnections, allAnswered200, freeze, freezeHolding, sleep, thaw, waitFor, type Scenario } from './harness';
 
 /** SHUTDOWN_GRACE_MS defaults of the replicas and the worker. */
 const REPLICA_GRACE_MS = 10_000;
@@ -9,8 +9,6 @@ const WORKER_GRACE_MS = 30_000;
 const FAST_STALL = { EVAL_CHUNK_SIZE: '8', EVAL_LOCK_DURATION_MS: '3000', EVAL_STALLED_INTERVAL_MS: '1000' };
 // Enough to be mid-run when the signal comes, short enough to finish within the worker's grace.
 const SAMPLES = 1_200;
-
-const allOk = (records: { outcome: { kind: string; status?: number } }[]): boolean => records.every((r) => r.outcome.kind === 'answered' && r.outcome.status === 200);
 
 /** The worker whose inference client has received bulk replies: the one running the evaluation. */
 const evaluatingWorker = (stack: ChaosStack): TrackedProcess | undefined =>
@@ -30,7 +28,7 @@ export const workerKill: Scenario = {
     await checkEvaluation(stack, recorder, runId, SAMPLES, 2);
     const records = await load.stop();
     recorder.requests(records);
-    recorder.check('predictions unaffected', allOk(records));
+    recorder.check('predictions unaffected', allAnswered200(records));
   },
 };
 
@@ -50,7 +48,7 @@ export const replicaSigterm: Scenario = {
     await sleep(2_000);
     const records = await load.stop();
     recorder.requests(records);
-    recorder.check('every request answered 200', allOk(records));
+    recorder.check('every request answered 200', allAnswered200(records));
   },
 };
 
@@ -70,7 +68,7 @@ export const workerSigterm: Scenario = {
     await checkEvaluation(stack, recorder, runId, SAMPLES, 1);
     const records = await load.stop();
     recorder.requests(records);
-    recorder.check('predictions unaffected', allOk(records));
+    recorder.check('predictions unaffected', allAnswered200(records));
   },
 };
 
@@ -98,7 +96,7 @@ export const gatewaySigterm: Scenario = {
     const exit = await exiting;
     recorder.requests(records);
     const inFlight = records.filter((r) => r.sentAt < sigtermAt && r.sentAt + r.durationMs > sigtermAt).length;
-    recorder.check('requests in flight at SIGTERM, all answered 200', inFlight > 0 && allOk(records), `${inFlight} in flight`);
+    recorder.check('requests in flight at SIGTERM, all answered 200', inFlight > 0 && allAnswered200(records), `${inFlight} in flight`);
     recorder.check('the gateway exited 0', exit.code === 0, `exit ${exit.code} after ${exit.ms} ms`);
   },
 };
