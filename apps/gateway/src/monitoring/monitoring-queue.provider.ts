@@ -2,36 +2,27 @@ import { Inject, Injectable, type OnApplicationShutdown, type Provider } from '@
 import { MonitoringQueueName } from '@sentiment-ops/contracts';
 import { ComparisonReportRepository, DriftReportRepository, ScheduleRepository } from '@sentiment-ops/persistence';
 import { ScheduleManager } from '@sentiment-ops/scheduling';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
 import type { Pool } from 'pg';
 import { PG_POOL } from '../common/pg-pool.lifecycle';
+import { closeProducerQueue, producerQueue } from '../common/producer-queue';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
 
 export const MONITORING_QUEUE = Symbol('MONITORING_QUEUE');
 
-/**
- * The gateway adds manual runs and applies schedule changes; the evaluation worker consumes.
- * Fail-fast connection (no offline queue), as for the evaluation queue.
- */
+/** The gateway adds manual runs and applies schedule changes; the evaluation worker consumes. */
 export const monitoringQueueProvider: Provider = {
   provide: MONITORING_QUEUE,
   inject: [GATEWAY_CONFIG],
-  useFactory: (config: GatewayConfig) => {
-    const connection = new Redis(config.redis.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, disconnectTimeout: 500 });
-    connection.on('error', () => undefined);
-    return new Queue(MonitoringQueueName, { connection, prefix: `${config.redis.prefix}:bull` });
-  },
+  useFactory: (config: GatewayConfig) => producerQueue(config, MonitoringQueueName),
 };
 
 @Injectable()
 export class MonitoringQueueLifecycle implements OnApplicationShutdown {
   constructor(@Inject(MONITORING_QUEUE) private readonly queue: Queue) {}
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.queue.close().catch(() => undefined);
-    // BullMQ leaves a connection it was given open: it is ours to close.
-    (this.queue.opts.connection as Redis).disconnect();
+  onApplicationShutdown(): Promise<void> {
+    return closeProducerQueue(this.queue);
   }
 }
 
