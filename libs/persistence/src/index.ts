@@ -38,3 +38,4 @@ export {
 export * from './lib/monitoring/schedule.repository';
 export * from './lib/monitoring/drift-report.repository';
 export * from './lib/monitoring/comparison-report.repository';
+export * from './lib/monitoring/report-rendering';

@@ -1,7 +1,7 @@
 import { ConflictException, NotFoundException, StreamableFile } from '@nestjs/common';
-import type { ReportStatus } from '@sentiment-ops/contracts';
+import type { ReportRenderingFormat, StoredRendering } from '@sentiment-ops/persistence';
 
-export type RenderingFormat = 'md' | 'png';
+export type RenderingFormat = ReportRenderingFormat;
 
 const CONTENT_TYPES: Record<RenderingFormat, string> = { md: 'text/markdown; charset=utf-8', png: 'image/png' };
 
@@ -12,11 +12,11 @@ const CONTENT_TYPES: Record<RenderingFormat, string> = { md: 'text/markdown; cha
 export const renderingResponse = (
   kind: 'drift report' | 'comparison report',
   id: string,
-  report: { status: ReportStatus; error: string | null } | null,
-  content: string | Buffer | null,
+  report: StoredRendering | null,
   format: RenderingFormat,
 ): StreamableFile => {
   if (!report) throw new NotFoundException(`${kind} ${id} not found`);
+  const { content } = report;
   if (report.status !== 'completed' || content === null) {
     const why = report.status === 'failed' ? `failed (${report.error ?? 'no error recorded'})` : `is ${report.status}`;
     throw new ConflictException(`${kind} ${id} ${why}: its ${format === 'md' ? 'Markdown' : 'PNG'} rendering exists once it completes`);

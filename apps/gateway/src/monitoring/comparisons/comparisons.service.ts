@@ -20,7 +20,6 @@ export class ComparisonsService {
   }
 
   async rendering(id: string, format: RenderingFormat): Promise<StreamableFile> {
-    const [report, content] = await Promise.all([this.reports.get(id), format === 'md' ? this.reports.markdown(id) : this.reports.png(id)]);
-    return renderingResponse('comparison report', id, report, content, format);
+    return renderingResponse('comparison report', id, await this.reports.rendering(id, format), format);
   }
 }

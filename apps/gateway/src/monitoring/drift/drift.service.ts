@@ -43,8 +43,7 @@ export class DriftService {
   }
 
   async rendering(id: string, format: RenderingFormat): Promise<StreamableFile> {
-    const [report, content] = await Promise.all([this.reports.get(id), format === 'md' ? this.reports.markdown(id) : this.reports.png(id)]);
-    return renderingResponse('drift report', id, report, content, format);
+    return renderingResponse('drift report', id, await this.reports.rendering(id, format), format);
   }
 
   async alerts(query: AlertListQuery) {

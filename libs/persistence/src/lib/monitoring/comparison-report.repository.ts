@@ -1,6 +1,7 @@
 import type { ComparisonDelta, ComparisonEntry, ComparisonReport, ComparisonTarget, ReportStatus, RunTrigger } from '@sentiment-ops/contracts';
 import type { Pool } from 'pg';
 import { iso } from '../json';
+import { readRendering, type ReportRenderingFormat, type StoredRendering } from './report-rendering';
 import type { ListReportsQuery } from './drift-report.repository';
 
 export interface CreateComparisonReport {
@@ -111,12 +112,18 @@ export class ComparisonReportRepository {
   }
 
   async markdown(id: string): Promise<string | null> {
-    const { rows } = await this.pool.query<{ markdown: string | null }>('SELECT markdown FROM comparison_reports WHERE id = $1', [id]);
-    return rows[0]?.markdown ?? null;
+    return (await this.rendering(id, 'md'))?.content ?? null;
   }
 
   async png(id: string): Promise<Buffer | null> {
-    const { rows } = await this.pool.query<{ png: Buffer | null }>('SELECT png FROM comparison_reports WHERE id = $1', [id]);
-    return rows[0]?.png ?? null;
+    return (await this.rendering(id, 'png'))?.content ?? null;
+  }
+
+  /** Status and one rendering in a single read, for serving it (null: no such report). */
+  rendering(id: string, format: 'md'): Promise<StoredRendering<string> | null>;
+  rendering(id: string, format: 'png'): Promise<StoredRendering<Buffer> | null>;
+  rendering(id: string, format: ReportRenderingFormat): Promise<StoredRendering | null>;
+  rendering(id: string, format: ReportRenderingFormat): Promise<StoredRendering | null> {
+    return readRendering(this.pool, 'comparison_reports', id, format);
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AlertSeverity, AlertType, DriftAlert, DriftReport, DriftReportResult, DriftRunParameters, ReportStatus, RunTrigger } from '@sentiment-ops/contracts';
 import type { Pool } from 'pg';
 import { iso, toJsonObject } from '../json';
+import { readRendering, type ReportRenderingFormat, type StoredRendering } from './report-rendering';
 import { withTransaction } from '../pg-pool';
 
 export interface CreateDriftReport {
@@ -153,13 +154,19 @@ export class DriftReportRepository {
   }
 
   async markdown(id: string): Promise<string | null> {
-    const { rows } = await this.pool.query<{ markdown: string | null }>('SELECT markdown FROM drift_reports WHERE id = $1', [id]);
-    return rows[0]?.markdown ?? null;
+    return (await this.rendering(id, 'md'))?.content ?? null;
   }
 
   async png(id: string): Promise<Buffer | null> {
-    const { rows } = await this.pool.query<{ png: Buffer | null }>('SELECT png FROM drift_reports WHERE id = $1', [id]);
-    return rows[0]?.png ?? null;
+    return (await this.rendering(id, 'png'))?.content ?? null;
+  }
+
+  /** Status and one rendering in a single read, for serving it (null: no such report). */
+  rendering(id: string, format: 'md'): Promise<StoredRendering<string> | null>;
+  rendering(id: string, format: 'png'): Promise<StoredRendering<Buffer> | null>;
+  rendering(id: string, format: ReportRenderingFormat): Promise<StoredRendering | null>;
+  rendering(id: string, format: ReportRenderingFormat): Promise<StoredRendering | null> {
+    return readRendering(this.pool, 'drift_reports', id, format);
   }
 
   /** Alerts of every report, newest first. */

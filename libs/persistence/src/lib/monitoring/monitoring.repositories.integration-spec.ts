@@ -85,6 +85,7 @@ describe('monitoring repositories', () => {
       expect(report?.alerts.map((a) => [a.type, a.severity])).toEqual([['DATASET_DRIFT', 'CRITICAL'], ['CONFIDENCE_DRIFT', 'WARNING']]);
       expect(await reports.markdown(id)).toBe('# report v2');
       expect(await reports.png(id)).toEqual(png);
+      expect(await reports.rendering(id, 'md')).toEqual({ status: 'completed', error: null, content: '# report v2' });
       expect((await reports.listAlerts({ limit: 10, offset: 0 })).total).toBe(2);
       expect((await reports.listAlerts({ limit: 10, offset: 0, severity: 'CRITICAL' })).items.map((a) => a.type)).toEqual(['DATASET_DRIFT']);
     });
@@ -103,6 +104,8 @@ describe('monitoring repositories', () => {
       expect(await reports.get(randomUUID())).toBeNull();
       expect(await reports.png(randomUUID())).toBeNull();
       expect(await reports.markdown(failed)).toBeNull();
+      expect(await reports.rendering(failed, 'png')).toEqual({ status: 'failed', error: 'prediction log unavailable', content: null });
+      expect(await reports.rendering(randomUUID(), 'md')).toBeNull();
     });
   });
 
