@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DriftAlert, DriftMonitoringJobData, DriftReportResult, DriftRunParameters, EstimatedAccuracyResult } from '@sentiment-ops/contracts';
-import { analyseFeatures, buildAlerts, calibrateConfidence, estimatedAccuracyDrift, performanceDrift, type PredictionFeatures } from '@sentiment-ops/drift';
+import { analyseFeatures, buildAlerts, DEFAULT_FEATURE_THRESHOLDS, calibrateConfidence, estimatedAccuracyDrift, performanceDrift, type PredictionFeatures } from '@sentiment-ops/drift';
 import { DriftReportRepository, EvaluationRunRepository } from '@sentiment-ops/persistence';
 import { renderDriftFigure } from '@sentiment-ops/report-charts';
 import { WORKER_CONFIG, type WorkerConfig } from '../config/worker.config';
@@ -38,12 +38,11 @@ export class DriftReportService {
     const current = await this.windows.fromLog(parameters.current, parameters.model, 'live predictions');
     const reference = parameters.reference.kind === 'log' ? await this.windows.fromLog(parameters.reference, parameters.model, 'live predictions') : await this.windows.fromDataset(parameters.reference, parameters.model);
     const { features, dataset } = analyseFeatures(reference.rows, current.rows, {
+      ...DEFAULT_FEATURE_THRESHOLDS, // the test switch-over size and histogram bins are not configurable
       pValue: drift.pValue,
       distance: drift.distanceThreshold,
       datasetShare: drift.datasetShare,
       minRows: drift.minRows,
-      smallSampleThreshold: 1000,
-      histogramBins: 20,
     });
     const performance = await this.performance(parameters, now);
     const estimatedAccuracy = await this.estimateAccuracy(parameters, reference, current.rows);
