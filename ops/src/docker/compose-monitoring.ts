@@ -39,15 +39,6 @@ const fileReferences = (value: unknown, found: string[] = []): string[] => {
 
 const matchesGlob = (pattern: string, path: string): boolean => new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`).test(path);
 
-/** The port an app service listens on (undefined when its environment is invalid: reported with the service). */
-const listeningPort = (target: AppService): number | undefined => {
-  try {
-    return target.app.load(target.env).http.port;
-  } catch {
-    return undefined;
-  }
-};
-
 interface ScrapeJob {
   job_name: string;
   metrics_path?: string;
@@ -99,8 +90,8 @@ const prometheusProblems = (compose: ComposeFile, composePath: string, apps: App
         }
         const app = apps.find((candidate) => candidate.service === target.host);
         if (!app) continue;
-        const listening = listeningPort(app);
-        if (listening !== undefined && target.port !== listening) problems.push(`${name}: job ${job.job_name} scrapes ${target.host}:${target.port}, ${app.project} listens on ${listening}`);
+        // An invalid environment is reported with the service itself.
+        if ('port' in app.loaded && target.port !== app.loaded.port) problems.push(`${name}: job ${job.job_name} scrapes ${target.host}:${target.port}, ${app.project} listens on ${app.loaded.port}`);
         const path = job.metrics_path ?? '/metrics';
         if (!app.app.getRoutes.has(path)) problems.push(`${name}: job ${job.job_name} scrapes ${path}, not a GET route of ${app.project}`);
         const token = app.env['METRICS_TOKEN'];

@@ -47,15 +47,19 @@ export interface AppService {
   project: string;
   app: AppDefinition;
   env: Record<string, string>;
+  /** The app's config for `env`, loaded once: its port, or why it would refuse to boot. */
+  loaded: LoadedConfig;
   dockerfile: Dockerfile;
   dockerfilePath: string;
 }
+
+export type LoadedConfig = { port: number } | { error: string };
 
 const HEALTHCHECK_SCRIPT = 'healthcheck.js';
 const CONDITIONS = ['service_started', 'service_healthy', 'service_completed_successfully'];
 
 /** The app's config for a service environment, or the validation message when the app would refuse to boot. */
-export const loadAppConfig = (app: AppDefinition, env: Record<string, string>): { port: number } | { error: string } => {
+export const loadAppConfig = (app: AppDefinition, env: Record<string, string>): LoadedConfig => {
   try {
     return { port: app.load(env).http.port };
   } catch (error) {
@@ -67,14 +71,13 @@ export const loadAppConfig = (app: AppDefinition, env: Record<string, string>): 
  * `node healthcheck.js <port variable> <default port> <path>`: the probe must hit the port the app listens on
  * (read from the same variable) and a GET route the app declares.
  */
-const probeProblems = (where: string, words: string[], target: Omit<AppService, 'service' | 'dockerfile' | 'dockerfilePath'>): string[] => {
+const probeProblems = (where: string, words: string[], target: Pick<AppService, 'project' | 'app' | 'env' | 'loaded'>): string[] => {
   const [variable, defaultPort, path] = words;
   if (words.length !== 3) return [`${where}: health check must be \`node ${HEALTHCHECK_SCRIPT} <port variable> <default port> <path>\`, got ${words.join(' ')}`];
   const problems: string[] = [];
   if (!target.app.envKeys.includes(variable)) problems.push(`${where}: health check reads ${variable}, which ${target.project} does not read`);
-  const loaded = loadAppConfig(target.app, target.env);
   const probed = Number(target.env[variable] ?? defaultPort);
-  if ('port' in loaded && probed !== loaded.port) problems.push(`${where}: health check probes port ${probed}, ${target.project} listens on ${loaded.port}`);
+  if ('port' in target.loaded && probed !== target.loaded.port) problems.push(`${where}: health check probes port ${probed}, ${target.project} listens on ${target.loaded.port}`);
   if (!target.app.getRoutes.has(path)) problems.push(`${where}: health check path ${path} is not a GET route of ${target.project}`);
   return problems;
 };
@@ -95,7 +98,7 @@ export const appImageProblems = (dockerfilePath: string, dockerfile: Dockerfile,
   const defaults = loadAppConfig(app, {});
   const healthcheck = healthcheckOf(final);
   if (healthcheck?.words[1] === HEALTHCHECK_SCRIPT) {
-    problems.push(...probeProblems(`${dockerfilePath} line ${healthcheck.line}`, healthcheck.words.slice(2), { project, app, env: {} }));
+    problems.push(...probeProblems(`${dockerfilePath} line ${healthcheck.line}`, healthcheck.words.slice(2), { project, app, env: {}, loaded: defaults }));
   }
   for (const expose of final.instructions.filter((instruction) => instruction.keyword === 'EXPOSE')) {
     const ports = expose.args.split(/\s+/).map((port) => Number(port.split('/')[0]));
@@ -132,7 +135,9 @@ const appServices = (compose: ComposeFile, options: StackCheckOptions, problems:
     for (const arg of argNames) if (!declared.has(arg)) problems.push(`${name}: build argument ${arg} is not an ARG of ${dockerfilePath}`);
     const project = dockerfile.stages.map(nxBuildProject).find(Boolean);
     const app = project ? options.apps[project] : undefined;
-    if (project && app) found.push({ service: name, project, app, env: serviceEnvironment(service), dockerfile, dockerfilePath });
+    if (!project || !app) continue;
+    const env = serviceEnvironment(service);
+    found.push({ service: name, project, app, env, loaded: loadAppConfig(app, env), dockerfile, dockerfilePath });
   }
   return found;
 };
@@ -143,7 +148,7 @@ const appServiceProblems = (target: AppService, service: ComposeService): string
   for (const key of Object.keys(target.env)) {
     if (!target.app.envKeys.includes(key)) problems.push(`${where}: environment ${key} is not read by ${target.project} (apps/${target.project}/src/config)`);
   }
-  const loaded = loadAppConfig(target.app, target.env);
+  const { loaded } = target;
   if ('error' in loaded) return [...problems, `${where}: ${target.project} would refuse to boot with this environment: ${loaded.error}`];
   const words = healthcheckWords(service);
   if (words) {
