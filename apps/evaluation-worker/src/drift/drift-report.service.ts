@@ -60,6 +60,7 @@ export class DriftReportService {
       result = { ...result, webhook: await this.webhook.deliver(this.webhookBody(reportId, createdAt, result, alerts)) };
       await this.reports.updateResult(reportId, result, renderDriftMarkdown(meta, result, alerts));
     }
+    this.telemetry.drift.scheduledRunsTotal.inc({ schedule: 'drift-monitoring', outcome: 'completed' });
     this.logger.log(
       `drift report ${reportId}: model ${parameters.model ?? 'all'}, reference ${reference.summary.rows} rows, current ${current.summary.rows} rows, dataset drift ${dataset.drifted ?? 'insufficient data'}, ${alerts.length} alert(s)`,
     );
@@ -67,6 +68,7 @@ export class DriftReportService {
   }
 
   async fail(reportId: string, message: string): Promise<void> {
+    this.telemetry.drift.scheduledRunsTotal.inc({ schedule: 'drift-monitoring', outcome: 'failed' });
     await this.reports.fail(reportId, message).catch((error: Error) => this.logger.error(`drift report ${reportId}: could not record failure: ${error.message}`));
   }
 

@@ -8,7 +8,6 @@ import { ModelEvaluationFlow } from '../comparison/model-evaluation-flow';
 import { WORKER_CONFIG, type WorkerConfig } from '../config/worker.config';
 import { DriftReportService } from '../drift/drift-report.service';
 import { DriftInputError } from '../drift/drift-windows';
-import { WorkerTelemetry } from '../metrics/worker-telemetry';
 
 type MonitoringJobData = ModelEvaluationJobData | ComparisonReportJobData | DriftMonitoringJobData;
 
@@ -28,7 +27,6 @@ export class MonitoringProcessor implements BeforeApplicationShutdown, OnApplica
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
     private readonly flow: ModelEvaluationFlow,
     private readonly drift: DriftReportService,
-    private readonly telemetry: WorkerTelemetry,
   ) {}
 
   start(): void {
@@ -57,13 +55,8 @@ export class MonitoringProcessor implements BeforeApplicationShutdown, OnApplica
       }
       case MonitoringJobName.DriftMonitoring: {
         const reportId = await this.reportIdOf(job as Job<DriftMonitoringJobData>);
-        const fail = async (message: string) => {
-          this.telemetry.drift.scheduledRunsTotal.inc({ schedule: 'drift-monitoring', outcome: 'failed' });
-          await this.drift.fail(reportId, message);
-        };
-        return this.finalOnFailure(job, reportId, fail, async () => {
+        return this.finalOnFailure(job, reportId, (message) => this.drift.fail(reportId, message), async () => {
           await this.drift.run(reportId, (job as Job<DriftMonitoringJobData>).data);
-          this.telemetry.drift.scheduledRunsTotal.inc({ schedule: 'drift-monitoring', outcome: 'completed' });
           return reportId;
         });
       }
