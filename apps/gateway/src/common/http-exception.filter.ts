@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { InferenceException, InferenceFailure } from '@sentiment-ops/inference-client';
+import { isPostgresUnavailable } from '@sentiment-ops/persistence';
 import { AuthenticationException, InsufficientRoleException } from '../auth/auth.errors';
 import { LiveQueueFullException } from '../backpressure/live-queue-full.exception';
 import { BodyParserException } from './body-parser-errors';
@@ -25,18 +26,13 @@ const INFERENCE_STATUS: Record<InferenceFailure, number> = {
   [InferenceFailure.Failed]: HttpStatus.BAD_GATEWAY,
 };
 
-// Postgres connection failures (node errno codes, SQLSTATE class 08 / 57P0x) and Redis refusing
-// commands while disconnected: the request may succeed later, so 503 rather than 500.
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
-// Duck-typed rather than `instanceof Error`: socket errors are created by Node's own realm, which
-// is not the one of the code under Jest.
+// Postgres unreachable (the persistence library's test) or Redis refusing commands while
+// disconnected: the request may succeed later, so 503 rather than 500.
+const REDIS_OFFLINE = /enableOfflineQueue options is false|Connection is closed/;
 const isDependencyUnavailable = (error: unknown): boolean => {
-  if (typeof error !== 'object' || error === null) return false;
-  const { code, message } = error as { code?: unknown; message?: unknown };
-  return (
-    (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) ||
-    (typeof message === 'string' && /timeout exceeded when trying to connect|Connection terminated|enableOfflineQueue options is false|Connection is closed/.test(message))
-  );
+  if (isPostgresUnavailable(error)) return true;
+  const message = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
+  return typeof message === 'string' && REDIS_OFFLINE.test(message);
 };
 
 // Postgres refuses text it cannot store, NUL (U+0000) above all: such a value can only come from the
