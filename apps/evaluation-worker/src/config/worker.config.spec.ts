@@ -58,4 +58,10 @@ describe('worker configuration: schedules, drift and alerts', () => {
       expect.stringMatching(/^ALERT_WEBHOOK_URL: must be an http\(s\) URL/),
     ]);
   });
+
+  it('takes only an http(s) alert webhook: fetch cannot post to another scheme', () => {
+    expect(problemsOf({ ALERT_WEBHOOK_URL: 'ftp://hooks.example.com/alerts' })).toEqual([expect.stringMatching(/^ALERT_WEBHOOK_URL: must be an http\(s\) URL/)]);
+    expect(problemsOf({ ALERT_WEBHOOK_URL: 'file:///etc/passwd' })).toEqual([expect.stringMatching(/^ALERT_WEBHOOK_URL: must be an http\(s\) URL/)]);
+    expect(loadWorkerConfig({ ALERT_WEBHOOK_URL: 'https://hooks.example.com/alerts?token=t' }).alerts.webhookUrl).toBe('https://hooks.example.com/alerts?token=t');
+  });
 });

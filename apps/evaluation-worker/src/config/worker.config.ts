@@ -103,7 +103,7 @@ export const workerEnvSchema = z.object({
   DRIFT_CALIBRATION_DATASET: envDatasetSplits('tweet_eval:validation', { allowEmpty: true }).refine((value) => value.length <= 1, { error: 'takes one name:split' }),
   DRIFT_CALIBRATION_SAMPLES: envInt(1000, { min: 30, max: 20_000 }),
   // Alerts: optional JSON webhook, retried with exponential backoff.
-  ALERT_WEBHOOK_URL: z.url({ error: 'must be an http(s) URL' }).optional(),
+  ALERT_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   ALERT_WEBHOOK_TIMEOUT_MS: envInt(5_000, { min: 100, max: 120_000 }),
   ALERT_WEBHOOK_ATTEMPTS: envInt(4, { min: 1, max: 20 }),
   ALERT_WEBHOOK_BACKOFF_MS: envInt(1_000, { min: 0, max: 600_000 }),
