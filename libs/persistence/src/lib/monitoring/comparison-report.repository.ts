@@ -1,6 +1,7 @@
 import type { ComparisonDelta, ComparisonEntry, ComparisonReport, ComparisonTarget, ReportStatus, RunTrigger } from '@sentiment-ops/contracts';
 import type { Pool } from 'pg';
 import { iso } from '../json';
+import { newestFirstPage } from './newest-first-page';
 import { readRendering, type ReportRenderingFormat, type StoredRendering } from './report-rendering';
 import type { ListReportsQuery } from './drift-report.repository';
 
@@ -98,13 +99,8 @@ export class ComparisonReportRepository {
   }
 
   async list(query: ListReportsQuery): Promise<{ items: ComparisonReport[]; total: number }> {
-    const params: unknown[] = [query.limit, query.offset];
-    const where = query.status ? `WHERE status = $${params.push(query.status)}` : '';
-    const [{ rows }, count] = await Promise.all([
-      this.pool.query<ComparisonReportRow>(`SELECT ${COLUMNS} FROM comparison_reports ${where} ORDER BY created_at DESC, id LIMIT $1 OFFSET $2`, params),
-      this.pool.query<{ total: number }>(`SELECT count(*)::int AS total FROM comparison_reports ${where.replace('$3', '$1')}`, query.status ? [query.status] : []),
-    ]);
-    return { items: rows.map(toReport), total: count.rows[0].total };
+    const { rows, total } = await newestFirstPage<ComparisonReportRow>(this.pool, { table: 'comparison_reports', columns: COLUMNS }, query, { column: 'status', value: query.status });
+    return { items: rows.map(toReport), total };
   }
 
   async latest(): Promise<ComparisonReport | null> {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AlertSeverity, AlertType, DriftAlert, DriftReport, DriftReportResult, DriftRunParameters, ReportStatus, RunTrigger } from '@sentiment-ops/contracts';
 import type { Pool } from 'pg';
 import { iso, toJsonObject } from '../json';
+import { newestFirstPage } from './newest-first-page';
 import { readRendering, type ReportRenderingFormat, type StoredRendering } from './report-rendering';
 import { withTransaction } from '../pg-pool';
 
@@ -138,14 +139,9 @@ export class DriftReportRepository {
 
   /** Newest first; results included, renderings not (fetch those one by one). */
   async list(query: ListReportsQuery): Promise<{ items: DriftReport[]; total: number }> {
-    const params: unknown[] = [query.limit, query.offset];
-    const where = query.status ? `WHERE status = $${params.push(query.status)}` : '';
-    const [{ rows }, count] = await Promise.all([
-      this.pool.query<DriftReportRow>(`SELECT ${REPORT_COLUMNS} FROM drift_reports ${where} ORDER BY created_at DESC, id LIMIT $1 OFFSET $2`, params),
-      this.pool.query<{ total: number }>(`SELECT count(*)::int AS total FROM drift_reports ${where.replace('$3', '$1')}`, query.status ? [query.status] : []),
-    ]);
+    const { rows, total } = await newestFirstPage<DriftReportRow>(this.pool, { table: 'drift_reports', columns: REPORT_COLUMNS }, query, { column: 'status', value: query.status });
     const alerts = await this.alertsOfMany(rows.map((row) => row.id));
-    return { items: rows.map((row) => toReport(row, alerts.get(row.id) ?? [])), total: count.rows[0].total };
+    return { items: rows.map((row) => toReport(row, alerts.get(row.id) ?? [])), total };
   }
 
   async latest(status?: ReportStatus): Promise<DriftReport | null> {
@@ -171,13 +167,8 @@ export class DriftReportRepository {
 
   /** Alerts of every report, newest first. */
   async listAlerts(query: { limit: number; offset: number; severity?: AlertSeverity }): Promise<{ items: DriftAlert[]; total: number }> {
-    const params: unknown[] = [query.limit, query.offset];
-    const where = query.severity ? `WHERE severity = $${params.push(query.severity)}` : '';
-    const [{ rows }, count] = await Promise.all([
-      this.pool.query<DriftAlertRow>(`SELECT * FROM drift_alerts ${where} ORDER BY created_at DESC, id LIMIT $1 OFFSET $2`, params),
-      this.pool.query<{ total: number }>(`SELECT count(*)::int AS total FROM drift_alerts ${where.replace('$3', '$1')}`, query.severity ? [query.severity] : []),
-    ]);
-    return { items: rows.map(toAlert), total: count.rows[0].total };
+    const { rows, total } = await newestFirstPage<DriftAlertRow>(this.pool, { table: 'drift_alerts', columns: '*' }, query, { column: 'severity', value: query.severity });
+    return { items: rows.map(toAlert), total };
   }
 
   private async alertsOf(reportId: string): Promise<DriftAlert[]> {
