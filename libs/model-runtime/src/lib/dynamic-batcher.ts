@@ -1,4 +1,5 @@
 import type { Prediction } from '@sentiment-ops/contracts';
+import type { PartialPredictionsListener } from './model-runtime';
 
 interface PendingRequest {
   texts: readonly string[];
@@ -7,7 +8,7 @@ interface PendingRequest {
 }
 
 /** Runs texts through the model; may report finished parts early through `onPartial`. */
-export type BatchRunner = (texts: string[], onPartial: (indices: readonly number[], predictions: readonly Prediction[]) => void) => Promise<Prediction[]>;
+export type BatchRunner = (texts: string[], onPartial: PartialPredictionsListener) => Promise<Prediction[]>;
 
 export interface BatchRun {
   requests: number;

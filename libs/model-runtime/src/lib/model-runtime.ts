@@ -10,6 +10,9 @@ export interface PredictStats {
   tokenizeMs?: number;
 }
 
+/** Receives one finished part of a `predict` call: its predictions and their indices into the call's texts. */
+export type PartialPredictionsListener = (indices: readonly number[], predictions: readonly Prediction[]) => void;
+
 /**
  * A loaded sentiment model. Implementations: transformer models through transformers.js
  * (this lib) and, later, models the project trains itself.
@@ -21,6 +24,6 @@ export interface ModelRuntime {
    * `onPartial`, when the runtime computes in several runs, receives each run's predictions as
    * soon as they exist (indices into `texts`), so callers can answer early.
    */
-  predict(texts: readonly string[], onStats?: (stats: PredictStats) => void, onPartial?: (indices: readonly number[], predictions: readonly Prediction[]) => void): Promise<Prediction[]>;
+  predict(texts: readonly string[], onStats?: (stats: PredictStats) => void, onPartial?: PartialPredictionsListener): Promise<Prediction[]>;
   dispose(): Promise<void>;
 }

@@ -11,7 +11,7 @@ import type { ModelDescriptor, Prediction, SentimentLabel } from '@sentiment-ops
 import { normaliseId2Label } from './labels';
 import { validateModelFolder } from './model-folder';
 import { ONNX_FILE_BY_DTYPE, type ResolvedModelSpec } from './model-registry';
-import type { ModelRuntime, PredictStats } from './model-runtime';
+import type { ModelRuntime, PartialPredictionsListener, PredictStats } from './model-runtime';
 import { ModelRuntimeError } from './model-runtime.errors';
 import { findCachedFile, hashFile } from './model-version';
 import { preprocessTweet } from './preprocess';
@@ -107,7 +107,7 @@ export class TransformerModelRuntime implements ModelRuntime {
   async predict(
     texts: readonly string[],
     onStats?: (stats: PredictStats) => void,
-    onPartial?: (indices: readonly number[], predictions: readonly Prediction[]) => void,
+    onPartial?: PartialPredictionsListener,
   ): Promise<Prediction[]> {
     if (texts.length === 0) return [];
     const started = performance.now();
