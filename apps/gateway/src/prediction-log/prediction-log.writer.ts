@@ -62,10 +62,6 @@ export class PredictionLogWriter implements OnModuleInit, BeforeApplicationShutd
       predictions.forEach((prediction, index) => {
         if (this.random() >= sampleRate) return;
         const text = texts[index] ?? '';
-        if (this.buffer.length >= maxBuffer) {
-          this.buffer.shift();
-          this.telemetry.predictionLog.droppedTotal.inc({ reason: 'buffer_full' });
-        }
         this.buffer.push({
           createdAt,
           model: model.name,
@@ -78,6 +74,12 @@ export class PredictionLogWriter implements OnModuleInit, BeforeApplicationShutd
         });
         kept += 1;
       });
+      // Full: the oldest rows go, in one splice per request rather than a shift per text.
+      const overflow = this.buffer.length - maxBuffer;
+      if (overflow > 0) {
+        this.buffer.splice(0, overflow);
+        this.telemetry.predictionLog.droppedTotal.inc({ reason: 'buffer_full' }, overflow);
+      }
       if (this.buffer.length >= batchSize) void this.flush();
     } catch (error) {
       // Logging is best effort: a bug here must not turn an answered prediction into a 500.
