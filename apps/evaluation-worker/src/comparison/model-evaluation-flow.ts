@@ -50,10 +50,16 @@ export class ModelEvaluationFlow {
     const targets = comparisonTargets(this.config);
     const report = await this.reports.start({ id: reportId, trigger: data.trigger, requestedBy: data.requestedBy ?? null, targets, runIds: targets.map(() => randomUUID()) });
     const { seed } = this.config.modelEvaluation;
+    // One registry lookup per model, not per model × dataset.
+    const resolved = new Map<string, Promise<string>>();
+    const resolveOnce = (reference: string): Promise<string> => {
+      if (!resolved.has(reference)) resolved.set(reference, this.resolveModel(reference));
+      return resolved.get(reference) as Promise<string>;
+    };
     const children = await Promise.all(
       report.targets.map(async (target, index) => {
         const runId = report.runIds[index];
-        const modelName = target.model === null ? null : await this.resolveModel(target.model);
+        const modelName = target.model === null ? null : await resolveOnce(target.model);
         const params = { dataset: target.dataset, split: target.split, samples: target.samples, sampling: 'random' as const, seed, modelName };
         return { runId, params };
       }),
