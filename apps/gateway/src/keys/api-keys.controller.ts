@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { API_KEY_NAME_PATTERN, ApiKeyDto, createApiKeyBodySchema, CreateApiKeyRequestDto, CreatedApiKeyDto, ErrorResponseDto, type CreateApiKeyBody } from '@sentiment-ops/contracts';
+import { ApiKeyDto, apiKeyNameSchema, createApiKeyBodySchema, CreateApiKeyRequestDto, CreatedApiKeyDto, ErrorResponseDto, type CreateApiKeyBody } from '@sentiment-ops/contracts';
 import { z } from 'zod';
 import { RequireRole } from '../auth/access.decorators';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
@@ -8,7 +8,7 @@ import { ZodValidationPipe } from '../common/request-validation';
 import { ApiKeysService } from './api-keys.service';
 
 // A name no key can have is refused before it reaches Postgres (which cannot even hold a NUL).
-const nameParams = z.object({ name: z.string().regex(API_KEY_NAME_PATTERN, { error: 'must be 1-64 letters, digits, . _ or -, starting with a letter or digit' }) });
+const nameParams = z.object({ name: apiKeyNameSchema });
 
 @ApiTags('admin')
 @RequireRole('admin')

@@ -15,12 +15,17 @@ export const roleIncludes = (held: ApiKeyRole, needed: ApiKeyRole): boolean => A
 /** Key names appear in logs and metrics: short and plain, so they cannot inject into either. */
 export const API_KEY_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
+/** A key name, wherever one is given (the create body, the revoke path). */
+export const apiKeyNameSchema = z
+  .string({ error: 'must be a string' })
+  .regex(API_KEY_NAME_PATTERN, { error: 'must be 1-64 letters, digits, . _ or -, starting with a letter or digit' });
+
 /** Every key the gateway issues starts with this, so a leaked one is easy to recognise (secret scanners). */
 export const API_KEY_PREFIX = 'sk_';
 
 export const createApiKeyBodySchema = z.object(
   {
-    name: z.string({ error: 'must be a string' }).regex(API_KEY_NAME_PATTERN, { error: 'must be 1-64 letters, digits, . _ or -, starting with a letter or digit' }),
+    name: apiKeyNameSchema,
     role: z.enum(API_KEY_ROLES, { error: `must be one of ${API_KEY_ROLES.join(', ')}` }),
   },
   { error: 'request body must be a JSON object' },
