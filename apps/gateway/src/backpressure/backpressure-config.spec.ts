@@ -1,15 +1,5 @@
-import { ConfigValidationError } from '@sentiment-ops/config';
 import { loadGatewayConfig } from '../config/gateway.config';
-
-const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
-  try {
-    loadGatewayConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigValidationError) return error.problems.map((p) => `${p.variable}: ${p.message}`);
-    throw error;
-  }
-  return [];
-};
+import { problemsOf } from '../test/config-problems';
 
 describe('gateway config: live-lane backpressure', () => {
   it('defaults to 512 texts and half the inference deadline', () => {

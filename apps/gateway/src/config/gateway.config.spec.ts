@@ -1,20 +1,10 @@
 import { createHash } from 'node:crypto';
-import { ConfigValidationError } from '@sentiment-ops/config';
 import { loadGatewayConfig } from './gateway.config';
+import { problemsOf } from '../test/config-problems';
 
 const SECRET_A = 'a'.repeat(40);
 const SECRET_B = 'b:with:colons-and-more-than-32-characters';
 const sha256 = (value: string) => createHash('sha256').update(value).digest();
-
-const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
-  try {
-    loadGatewayConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigValidationError) return error.problems.map((p) => `${p.variable}: ${p.message}`);
-    throw error;
-  }
-  return [];
-};
 
 describe('gateway config: access control and abuse limits', () => {
   it('defaults to no keys, no public predictions, no CORS, open metrics and the documented limits', () => {
