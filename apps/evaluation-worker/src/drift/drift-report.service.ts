@@ -29,8 +29,7 @@ export class DriftReportService {
 
   async run(reportId: string, data: DriftMonitoringJobData): Promise<{ alerts: DriftAlert[]; result: DriftReportResult }> {
     await this.reports.create({ id: reportId, trigger: data.trigger, requestedBy: data.requestedBy ?? null, parameters: data.parameters ?? {} });
-    await this.reports.markRunning(reportId);
-    const createdAt = (await this.reports.get(reportId))?.createdAt ?? new Date().toISOString();
+    const createdAt = (await this.reports.markRunning(reportId)) ?? new Date().toISOString();
     const now = new Date();
     const parameters = await this.windows.resolve(data.parameters ?? {}, now);
     const { drift } = this.config;

@@ -95,8 +95,13 @@ export class DriftReportRepository {
     );
   }
 
-  async markRunning(id: string): Promise<void> {
-    await this.pool.query(`UPDATE drift_reports SET status = 'running', started_at = now(), error = NULL WHERE id = $1`, [id]);
+  /** Returns the report's creation time (the report's date), or null for an unknown id. */
+  async markRunning(id: string): Promise<string | null> {
+    const { rows } = await this.pool.query<{ created_at: Date }>(
+      `UPDATE drift_reports SET status = 'running', started_at = now(), error = NULL WHERE id = $1 RETURNING created_at`,
+      [id],
+    );
+    return rows[0]?.created_at.toISOString() ?? null;
   }
 
   /** Stores the result and replaces the report's alerts in one transaction (a retried run leaves one set). */

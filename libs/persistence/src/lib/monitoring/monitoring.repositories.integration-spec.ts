@@ -74,7 +74,10 @@ describe('monitoring repositories', () => {
       await reports.create({ id, trigger: 'schedule', requestedBy: null, parameters: {} });
       expect(await reports.get(id)).toMatchObject({ id, status: 'queued', trigger: 'manual', requestedBy: 'ops', result: null, alerts: [] });
 
-      await reports.markRunning(id);
+      const queued = await reports.get(id);
+      expect(await reports.markRunning(id)).toBe(queued?.createdAt);
+      expect(await reports.get(id)).toMatchObject({ status: 'running', startedAt: expect.any(String) });
+      expect(await reports.markRunning(randomUUID())).toBeNull();
       const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
       await reports.complete(id, { parameters: { model: 'sentiment-lite' }, result: result(true), markdown: '# report', png, alerts: [alert(), alert({ type: 'DATASET_DRIFT', severity: 'CRITICAL', feature: null })] });
       const stored = await reports.complete(id, { parameters: { model: 'sentiment-lite' }, result: result(true), markdown: '# report v2', png, alerts: [alert(), alert({ type: 'DATASET_DRIFT', severity: 'CRITICAL', feature: null })] });
